@@ -1,0 +1,81 @@
+package dev.soci4j.ztoc;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Byte ranges of a layer blob (the compressed bytes a zTOC describes): a local file now, an HTTP
+ * Range source later. Implementations are safe for concurrent readers.
+ */
+public interface RangeSource extends AutoCloseable {
+
+    /** Size of the blob in bytes. */
+    long size() throws IOException;
+
+    /**
+     * Reads exactly {@code length} bytes starting at {@code offset} into {@code dst[dstOffset..]}.
+     *
+     * @throws EOFException when the blob ends before the range does
+     */
+    void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException;
+
+    @Override
+    default void close() throws IOException {
+    }
+
+    /** Positional reads of a file; thread-safe (no shared position). */
+    static RangeSource ofFile(Path file) throws IOException {
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        return new RangeSource() {
+            @Override
+            public long size() throws IOException {
+                return channel.size();
+            }
+
+            @Override
+            public void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException {
+                ByteBuffer buf = ByteBuffer.wrap(dst, dstOffset, length);
+                long pos = offset;
+                while (buf.hasRemaining()) {
+                    int n = channel.read(buf, pos);
+                    if (n < 0)
+                        throw new EOFException("%s ends at byte %d, before the end of range [%d, %d)"
+                                .formatted(file, pos, offset, offset + length));
+                    pos += n;
+                }
+            }
+
+            @Override
+            public void close() throws IOException {
+                channel.close();
+            }
+
+            @Override
+            public String toString() {
+                return file.toString();
+            }
+        };
+    }
+
+    /** An in-memory blob, for tests and small layers. */
+    static RangeSource ofBytes(byte[] blob) {
+        return new RangeSource() {
+            @Override
+            public long size() {
+                return blob.length;
+            }
+
+            @Override
+            public void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException {
+                if (offset < 0 || offset + length > blob.length)
+                    throw new EOFException("range [%d, %d) is outside the %d-byte blob"
+                            .formatted(offset, offset + length, blob.length));
+                System.arraycopy(blob, (int) offset, dst, dstOffset, length);
+            }
+        };
+    }
+}
