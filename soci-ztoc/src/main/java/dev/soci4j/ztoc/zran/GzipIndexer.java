@@ -1,0 +1,222 @@
+package dev.soci4j.ztoc.zran;
+
+import dev.soci4j.ztoc.InvalidLayerException;
+import dev.soci4j.ztoc.UnsupportedLayerException;
+import dev.soci4j.ztoc.zlib.ZlibDataException;
+import dev.soci4j.ztoc.zlib.ZlibInflater;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Builds a gzip layer's checkpoints and span digests in one streaming pass ({@code soci-format.md §2}),
+ * handing every uncompressed byte, in order, to a sink (the tar scanner) on the way.
+ *
+ * <p>Checkpoints match the reference builder exactly: the first just after the first member's header;
+ * then at a deflate block boundary that is not the end of a member's last block, once the output since
+ * the previous checkpoint is strictly greater than the span size. Multi-member layers (pigz,
+ * concatenated files) are read as one stream with continuous offsets; the boundary right after a
+ * later member's header is never a checkpoint (as in the reference's Go builder).
+ *
+ * <p>Feed compressed bytes in chunks of any size, then call {@link #finish()}. Any failure closes the
+ * indexer. Not thread-safe: one thread at a time, though not always the same one. Close it when
+ * abandoning it before {@code finish()}; {@code finish()} closes it itself.
+ */
+public final class GzipIndexer implements AutoCloseable {
+    /**
+     * Receives uncompressed bytes in order. The buffer is a read-only view of native memory, valid
+     * only during the call.
+     */
+    @FunctionalInterface
+    public interface UncompressedSink {
+        void accept(ByteBuffer uncompressed) throws IOException;
+    }
+
+    // 1 MiB input slots amortise the hand-off to the hashing thread; three let it lag a slot behind
+    // while inflate fills the next (bounded memory: 3 MiB in, 256 KiB out). The ring stays in L2.
+    // Not tuned beyond one measurement: +9% over BareInflate on a 200 MB layer (see BareInflate).
+    private static final int INPUT_SLOT_BYTES = 1 << 20;
+    private static final int INPUT_SLOTS = 3;
+    private static final int OUTPUT_RING_BYTES = 256 << 10;
+
+    private final long spanSizeBytes;
+    private final UncompressedSink sink;
+    private final ZlibInflater inflater;
+    private final OutputRing ring;
+    private final SpanHashPipeline hashing;
+    private final List<Checkpoint> checkpoints = new ArrayList<>();
+
+    private long totalIn;          // compressed bytes consumed by inflate
+    private long totalOut;         // uncompressed bytes produced
+    private long lastCheckpointOut;
+    private int member;            // index of the gzip member being read
+    private long memberStart;      // compressed offset where it starts
+    private boolean memberEnded;   // the current member's trailer was read; more input starts another
+    private boolean headerBoundaryPending = true; // the next block boundary is the one right after a header
+    private State state = State.OPEN;
+    private boolean released;
+
+    private enum State { OPEN, FINISHED, FAILED }
+
+    /**
+     * @param spanSizeBytes minimum uncompressed bytes per span (the zTOC's span size)
+     * @param sink          gets every uncompressed byte, in order
+     */
+    public GzipIndexer(long spanSizeBytes, UncompressedSink sink) throws IOException {
+        if (spanSizeBytes <= 0) throw new IllegalArgumentException("span size must be positive: " + spanSizeBytes);
+        this.spanSizeBytes = spanSizeBytes;
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.inflater = ZlibInflater.openShared(ZlibInflater.Format.GZIP);
+        this.ring = new OutputRing(inflater.allocate(OUTPUT_RING_BYTES));
+        this.hashing = new SpanHashPipeline(INPUT_SLOT_BYTES, INPUT_SLOTS, inflater::allocate);
+    }
+
+    /** Inflates the next compressed bytes (all of {@code compressed}'s remaining bytes are consumed). */
+    public void feed(ByteBuffer compressed) throws IOException {
+        checkOpen();
+        try {
+            while (compressed.hasRemaining()) {
+                ByteBuffer slot = hashing.buffer();
+                int start = slot.position();
+                int length = Math.min(slot.remaining(), compressed.remaining());
+                slot.put(start, compressed, compressed.position(), length);
+                compressed.position(compressed.position() + length);
+                slot.position(start + length);
+                inflate(slot.duplicate().position(start).limit(start + length));
+                if (!slot.hasRemaining()) hashing.submit();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            fail();
+            throw e;
+        }
+    }
+
+    /**
+     * Ends the pass: checks that the layer ended right after a gzip member, and returns the index.
+     *
+     * @throws InvalidLayerException the layer is empty or ends inside a member
+     */
+    public GzipIndex finish() throws IOException {
+        checkOpen();
+        try {
+            if (!memberEnded) {
+                throw new InvalidLayerException(totalIn == 0 && member == 0 && checkpoints.isEmpty()
+                        ? "gzip layer is empty"
+                        : "gzip layer is truncated: it ends inside member %d at compressed offset %d"
+                                .formatted(member, totalIn));
+            }
+            List<String> digests = hashing.finish();
+            GzipIndex index = new GzipIndex(new GzipCheckpoints(spanSizeBytes, checkpoints), digests, totalIn, totalOut);
+            state = State.FINISHED;
+            return index;
+        } catch (IOException | RuntimeException | Error e) {
+            fail();
+            throw e;
+        } finally {
+            releaseNative();
+        }
+    }
+
+    /** Stops the pass without a result, freeing the native memory and the hashing thread. Idempotent. */
+    @Override
+    public void close() {
+        if (state == State.OPEN) state = State.FAILED;
+        releaseNative();
+    }
+
+    private void inflate(ByteBuffer in) throws IOException {
+        while (in.hasRemaining()) {
+            if (memberEnded) { // more input after a member: the next member's header, or garbage
+                inflater.reset();
+                memberEnded = false;
+                headerBoundaryPending = true;
+                member++;
+                memberStart = totalIn;
+            }
+            int inBefore = in.remaining();
+            ByteBuffer out = ring.writable();
+            ZlibInflater.Status status;
+            try {
+                status = inflater.inflate(in, out, ZlibInflater.Flush.BLOCK);
+            } catch (ZlibDataException e) {
+                throw dataError(e, totalIn + (inBefore - in.remaining()));
+            }
+            totalIn += inBefore - in.remaining();
+            ByteBuffer produced = ring.written();
+            if (produced.hasRemaining()) {
+                totalOut += produced.remaining();
+                sink.accept(produced);
+            }
+            switch (status) {
+                case STREAM_END -> memberEnded = true;
+                case OK -> considerCheckpoint(inflater.dataType());
+                case NEEDS_INPUT_OR_OUTPUT -> {
+                    // the ring always has room, so zlib wants input; the loop ends when it has none
+                    if (in.hasRemaining()) throw new IllegalStateException("inflate made no progress with input left");
+                }
+            }
+        }
+    }
+
+    private void considerCheckpoint(int dataType) throws IOException {
+        boolean blockBoundary = (dataType & 128) != 0 && (dataType & 64) == 0;
+        if (!blockBoundary) return;
+        if (headerBoundaryPending) { // the first boundary of a member is the one after its header
+            headerBoundaryPending = false;
+            if (member == 0) {
+                Checkpoint first = Checkpoint.first(totalIn);
+                checkpoints.add(first);
+                hashing.cut(first.in(), 0);
+                lastCheckpointOut = 0;
+            }
+            return;
+        }
+        if (totalOut - lastCheckpointOut > spanSizeBytes) {
+            if (checkpoints.size() == GzipCheckpoints.MAX_CHECKPOINTS) {
+                throw new UnsupportedLayerException(("gzip layer needs more than %d spans at span size %d "
+                        + "(at uncompressed offset %d); use a larger span size")
+                        .formatted(GzipCheckpoints.MAX_CHECKPOINTS, spanSizeBytes, totalOut));
+            }
+            int bits = dataType & 7;
+            checkpoints.add(new Checkpoint(totalIn, totalOut, bits, ring.window(totalOut)));
+            hashing.cut(totalIn, bits);
+            lastCheckpointOut = totalOut;
+        }
+    }
+
+    private InvalidLayerException dataError(ZlibDataException e, long offset) {
+        if (headerBoundaryPending && isHeaderError(e)) {
+            String what = member == 0 ? "not a gzip layer" : "data after gzip member %d is not a gzip member".formatted(member - 1);
+            return new InvalidLayerException("%s at compressed offset %d: %s".formatted(what, memberStart, e.zlibMessage()), e);
+        }
+        return new InvalidLayerException("corrupt gzip data in member %d, detected at compressed offset %d: %s"
+                .formatted(member, offset, e.zlibMessage()), e);
+    }
+
+    private static boolean isHeaderError(ZlibDataException e) {
+        String m = e.zlibMessage();
+        // zlib's messages for a bad gzip header
+        return m.contains("header check") || m.contains("compression method") || m.contains("flags set");
+    }
+
+    private void checkOpen() {
+        if (state != State.OPEN) throw new IllegalStateException("indexer is " + state.name().toLowerCase());
+    }
+
+    private void fail() {
+        state = State.FAILED;
+        releaseNative();
+    }
+
+    private void releaseNative() {
+        if (released) return;
+        released = true;
+        try {
+            hashing.close(); // joins the worker before the slots' memory goes away
+        } finally {
+            inflater.close();
+        }
+    }
+}
