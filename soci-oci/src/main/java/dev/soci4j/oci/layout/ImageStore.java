@@ -1,0 +1,31 @@
+package dev.soci4j.oci.layout;
+
+import dev.soci4j.oci.Descriptor;
+import dev.soci4j.oci.Digest;
+import dev.soci4j.oci.manifest.RawManifest;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Where images live for {@link ImageCopier}: a registry repository or an OCI layout. */
+public interface ImageStore {
+    /** The manifest under a tag, or by digest ({@code sha256:...}). */
+    RawManifest manifest(String reference) throws IOException;
+
+    boolean hasBlob(Descriptor blob) throws IOException;
+
+    /** Writes the blob to {@code target}, verified. */
+    void fetchBlob(Descriptor blob, Path target) throws IOException;
+
+    /** Stores a verified local file as this blob. */
+    void putBlob(Descriptor blob, Path file) throws IOException;
+
+    /** Stores manifest bytes by digest, and under {@code tag} when not null. */
+    void putManifest(RawManifest manifest, String tag) throws IOException;
+
+    /** Manifests whose subject is {@code subject}. */
+    List<Descriptor> referrers(Digest subject) throws IOException;
+
+    /** For messages. */
+    String describe();
+}

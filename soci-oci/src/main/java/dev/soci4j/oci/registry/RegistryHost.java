@@ -1,0 +1,220 @@
+package dev.soci4j.oci.registry;
+
+import dev.soci4j.oci.RegistryException;
+import dev.soci4j.oci.RegistryUnauthorizedException;
+import dev.soci4j.oci.http.HttpPipeline;
+import dev.soci4j.oci.http.Request;
+import dev.soci4j.oci.http.Response;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import dev.soci4j.oci.Descriptor;
+import dev.soci4j.oci.Digest;
+import dev.soci4j.oci.http.RequestBody;
+import dev.soci4j.oci.http.RetryPolicy;
+import dev.soci4j.oci.manifest.ImageIndex;
+import dev.soci4j.oci.manifest.RawManifest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.random.RandomGenerator;
+import java.util.concurrent.Semaphore;
+
+/**
+ * One registry host: its API base URI, the HTTP pipeline with its credentials, and the permits that
+ * bound parallel blob transfers to it. Runs endpoints and turns failures into typed exceptions that
+ * carry the endpoint's description. Thread-safe.
+ */
+public final class RegistryHost {
+    private final String registry;
+    private final URI base;
+    private final HttpPipeline pipeline;
+    private final Semaphore transfers;
+    private final int maxTransfers;
+
+    public RegistryHost(String registry, URI base, HttpPipeline pipeline, int maxConcurrentTransfers) {
+        this.registry = registry;
+        this.base = base;
+        this.pipeline = pipeline;
+        this.maxTransfers = maxConcurrentTransfers;
+        this.transfers = new Semaphore(maxConcurrentTransfers, true);
+    }
+
+    /** The registry as named in references ({@code host[:port]}). */
+    public String registry() {
+        return registry;
+    }
+
+    /** {@code <base>/v2/<path>} */
+    URI uri(String path) {
+        return base.resolve("/v2/" + path);
+    }
+
+    // ---- operations, one endpoint class each (the RegistryClient facade maps references to these) ----
+
+    public boolean checkApi() throws IOException {
+        return call(new ApiChecker(this));
+    }
+
+    public RawManifest pullManifest(String repository, String reference, List<String> accept) throws IOException {
+        return call(new ManifestPuller(this, repository, reference, accept));
+    }
+
+    public Optional<Descriptor> headManifest(String repository, String reference) throws IOException {
+        return call(new ManifestChecker(this, repository, reference));
+    }
+
+    /** @return whether the registry processed the manifest's subject (OCI-Subject header) */
+    public boolean pushManifest(String repository, String reference, RawManifest manifest) throws IOException {
+        return call(new ManifestPusher(this, repository, reference, manifest)).subjectHandled();
+    }
+
+    public void deleteManifest(String repository, Digest digest) throws IOException {
+        call(new ManifestDeleter(this, repository, digest));
+    }
+
+    public OptionalLong blobSize(String repository, Digest digest) throws IOException {
+        return call(new BlobChecker(this, repository, digest));
+    }
+
+    /** Streams a blob into {@code target}, verified; see {@link BlobDownload}. */
+    public void pullBlob(String repository, Descriptor blob, Path target, RetryPolicy retry, RandomGenerator jitter) throws IOException {
+        transfer(() -> {
+            BlobDownload.toFile(this, repository, blob, target, retry, jitter);
+            return null;
+        });
+    }
+
+    /** A small blob (a config) into memory, size- and digest-checked. */
+    public byte[] pullBlobBytes(String repository, Descriptor blob) throws IOException {
+        if (blob.size() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("blob too large for memory: " + blob.size());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) blob.size());
+        java.security.MessageDigest hasher = Digest.newHasher();
+        BlobStreamer.Streamed streamed = transfer(() -> call(new BlobStreamer(this, repository, blob.digest(), 0, blob.size(),
+                java.nio.channels.Channels.newChannel(out), hasher)));
+        if (streamed.stoppedBy() != null)
+            throw new RegistryException("pull blob %s from %s/%s".formatted(blob.digest(), registry, repository), 0,
+                    streamed.stoppedBy().toString(), streamed.stoppedBy());
+        Digest actual = Digest.of(hasher);
+        if (!actual.equals(blob.digest()) || out.size() != blob.size())
+            throw new dev.soci4j.oci.DigestMismatchException("blob %s from %s/%s".formatted(blob.digest(), registry, repository), blob.digest(), actual, out.size());
+        return out.toByteArray();
+    }
+
+    public byte[] readBlobRange(String repository, Digest digest, long offset, int length) throws IOException {
+        return transfer(() -> call(new BlobRangeReader(this, repository, digest, offset, length)));
+    }
+
+    /** @return true if mounted, false if the registry opened an upload instead (which is then abandoned) */
+    public boolean mountBlob(String repository, Digest digest, String fromRepository) throws IOException {
+        return call(new UploadStarter(this, repository, digest, fromRepository)).mounted();
+    }
+
+    /**
+     * Uploads a blob: one PUT when {@code chunkBytes} is 0 or the blob is not larger, else PATCH
+     * chunks of {@code chunkBytes} then a closing PUT.
+     */
+    public void pushBlob(String repository, Digest digest, RequestBody content, long chunkBytes) throws IOException {
+        transfer(() -> {
+            URI location = call(new UploadStarter(this, repository, null, null)).location();
+            if (chunkBytes <= 0 || content.length() <= chunkBytes) {
+                call(new UploadCommitter(this, repository, location, digest, content));
+                return null;
+            }
+            for (long start = 0; start < content.length(); start += chunkBytes) {
+                long length = Math.min(chunkBytes, content.length() - start);
+                location = call(new UploadChunk(this, repository, location, start, slice(content, start, length)));
+            }
+            call(new UploadCommitter(this, repository, location, digest, RequestBody.NONE));
+            return null;
+        });
+    }
+
+    private static RequestBody slice(RequestBody body, long start, long length) {
+        return switch (body) {
+            case RequestBody.FileSlice f -> RequestBody.of(f.file(), f.offset() + start, length);
+            case RequestBody.Bytes b -> RequestBody.of(java.util.Arrays.copyOfRange(b.bytes(), (int) start, (int) (start + length)));
+            case RequestBody.None n -> n;
+        };
+    }
+
+    /** All tags, following Link pagination. */
+    public List<String> listTags(String repository, int pageSize) throws IOException {
+        List<String> tags = new java.util.ArrayList<>();
+        TagLister.Page page = call(new TagLister(this, repository, pageSize));
+        tags.addAll(page.tags());
+        for (int pages = 1; page.next() != null; pages++) {
+            if (pages > 100_000) throw new RegistryException("list tags of %s/%s".formatted(registry, repository), 0, "more than 100000 pages");
+            page = call(new TagLister(this, repository, page.next()));
+            tags.addAll(page.tags());
+        }
+        return tags;
+    }
+
+    /** The referrers index from the API, or empty when the registry has no referrers API. */
+    public Optional<ImageIndex> referrers(String repository, Digest subject, String artifactType) throws IOException {
+        return call(new ReferrersLister(this, repository, subject, artifactType));
+    }
+
+    /** Runs a call. */
+    <T> T call(RegistryEndpoint<T> endpoint) throws IOException {
+        Request request = endpoint.request();
+        Response response;
+        try {
+            response = pipeline.execute(request);
+        } catch (RegistryException e) {
+            throw e;
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new RegistryException(endpoint.describe(), 0, e.toString(), e);
+        }
+        try (response) {
+            if (response.isSuccessful()) {
+                try {
+                    return endpoint.onSuccess(response);
+                } catch (RegistryException | InterruptedIOException | dev.soci4j.oci.DigestMismatchException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new RegistryException(endpoint.describe(), response.status(), "reading the answer: " + e, e);
+                }
+            }
+            Optional<T> answer = endpoint.onFailure(response);
+            if (answer.isPresent()) return answer.get();
+            throw failure(endpoint, response);
+        }
+    }
+
+    /** Runs a blob transfer once a permit is free (at most {@code maxConcurrentTransfers} at a time per host). */
+    <T> T transfer(IOCallable<T> body) throws IOException {
+        try {
+            transfers.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for one of " + maxTransfers + " transfer permits to " + registry);
+        }
+        try {
+            return body.call();
+        } finally {
+            transfers.release();
+        }
+    }
+
+    @FunctionalInterface
+    interface IOCallable<T> {
+        T call() throws IOException;
+    }
+
+    static RegistryException failure(RegistryEndpoint<?> endpoint, Response response) {
+        int status = response.status();
+        String detail = RegistryErrors.summarize(response.errorBody());
+        if (response.attempts() > 1) detail = (detail.isEmpty() ? "" : detail + " ") + "after " + response.attempts() + " attempts";
+        return switch (status) {
+            case 401, 403 -> new RegistryUnauthorizedException(endpoint.describe(), status, detail.isEmpty()
+                    ? (status == 401 ? "authentication required or refused" : "permission denied") : detail);
+            case 404 -> endpoint.notFound(status, detail);
+            default -> new RegistryException(endpoint.describe(), status, detail);
+        };
+    }
+}
