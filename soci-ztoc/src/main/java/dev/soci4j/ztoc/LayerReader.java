@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -104,10 +105,13 @@ public final class LayerReader implements AutoCloseable {
      * @throws IOException when the range is outside the layer, a span fails its digest or decompression
      */
     public void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException {
+        Objects.checkFromIndexSize(dstOffset, length, dst.length);
+        long size = ztoc.uncompressedArchiveSize();
+        // no offset + length before the check: near Long.MAX_VALUE it overflows and would pass
+        if (offset < 0 || offset > size || length > size - offset)
+            throw new IOException("range [%d, +%d) is outside the layer's %d uncompressed bytes"
+                    .formatted(offset, length, size));
         long end = offset + length;
-        if (offset < 0 || length < 0 || end > ztoc.uncompressedArchiveSize())
-            throw new IOException("range [%d, %d) is outside the layer's %d uncompressed bytes"
-                    .formatted(offset, end, ztoc.uncompressedArchiveSize()));
         long pos = offset;
         while (pos < end) {
             Span span = spans.span(spans.spanOf(pos));
@@ -203,8 +207,11 @@ public final class LayerReader implements AutoCloseable {
             long pieceEnd = Math.min(Math.min(end, span.uncompressedEnd()), pos + MAX_PIECE);
             if (pieceEnd <= pos)
                 throw new InvalidZtocException("offset %d is in no span".formatted(pos));
-            piece = new byte[(int) (pieceEnd - pos)];
-            readFromSpan(span, pos, piece, 0, piece.length);
+            // fill a new array and keep it only once verified: after a failed read, a retry must
+            // fail again, not hand out the zeros of a half-made piece
+            byte[] next = new byte[(int) (pieceEnd - pos)];
+            readFromSpan(span, pos, next, 0, next.length);
+            piece = next;
             pieceOffset = 0;
             pos = pieceEnd;
             return true;
@@ -212,6 +219,7 @@ public final class LayerReader implements AutoCloseable {
 
         @Override
         public long skip(long n) throws IOException {
+            if (n <= 0) return 0; // as InputStream does; a negative n would move pieceOffset back
             long inPiece = Math.min(n, piece.length - pieceOffset);
             pieceOffset += (int) inPiece;
             long more = Math.min(n - inPiece, end - pos);

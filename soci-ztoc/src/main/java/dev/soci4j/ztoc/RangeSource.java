@@ -71,10 +71,16 @@ public interface RangeSource extends AutoCloseable {
 
             @Override
             public void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException {
-                if (offset < 0 || offset + length > blob.length)
-                    throw new EOFException("range [%d, %d) is outside the %d-byte blob"
-                            .formatted(offset, offset + length, blob.length));
+                // offset + length may overflow; compare against what is left instead
+                if (offset < 0 || length < 0 || offset > blob.length || length > blob.length - offset)
+                    throw new EOFException("range [%d, +%d) is outside the %d-byte blob"
+                            .formatted(offset, length, blob.length));
                 System.arraycopy(blob, (int) offset, dst, dstOffset, length);
+            }
+
+            @Override
+            public String toString() {
+                return "in-memory blob of %d bytes".formatted(blob.length);
             }
         };
     }
