@@ -28,14 +28,4 @@ public enum ExitCode {
     public String meaning() {
         return meaning;
     }
-
-    /** The lines of the "Exit codes" section of {@code --help}. */
-    static String[] helpLines() {
-        ExitCode[] values = values();
-        String[] lines = new String[values.length];
-        for (int i = 0; i < values.length; i++) {
-            lines[i] = "%d:%s".formatted(values[i].code, values[i].meaning);
-        }
-        return lines;
-    }
 }

@@ -1,38 +1,59 @@
 package dev.soci4j.cli;
 
+import dev.soci4j.cli.output.ControlChars;
 import dev.soci4j.ztoc.DigestMismatchException;
 import dev.soci4j.ztoc.InvalidLayerException;
 import dev.soci4j.ztoc.InvalidZtocException;
 import dev.soci4j.ztoc.UnsupportedLayerException;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
  * Turns a command's failure into one line on stderr and an {@link ExitCode}. Only unexpected errors
- * (bugs) print a stack trace, and only with {@code --debug}.
+ * (bugs) print a stack trace, and only with {@code --debug}. Bad command lines are one line too, with
+ * the command whose {@code --help} explains it.
  */
-final class Failures implements CommandLine.IExecutionExceptionHandler {
+final class Failures implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine cli, CommandLine.ParseResult parseResult) {
         Throwable cause = unwrap(ex);
         ExitCode code = classify(cause);
-        var err = cli.getErr();
+        PrintWriter err = cli.getErr();
         if (code == ExitCode.UNEXPECTED) {
-            err.println("soci: unexpected error: " + cause);
             if (debug(parseResult)) {
+                err.println("soci: unexpected error: " + cause);
                 cause.printStackTrace(err);
             } else {
-                err.println("soci: rerun with --debug for the stack trace");
+                err.println("soci: unexpected error: " + ControlChars.escape(cause.toString()) + " (rerun with --debug for the stack trace)");
             }
         } else {
-            err.println("soci: " + message(cause));
+            err.println("soci: " + ControlChars.escape(message(cause)));
         }
         err.flush();
         return code.code();
+    }
+
+    /** picocli's default prints the whole usage; we print one line naming the help to read. */
+    @Override
+    public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cli = ex.getCommandLine();
+        PrintWriter err = cli.getErr();
+        StringBuilder line = new StringBuilder("soci: ").append(ControlChars.escape(String.valueOf(ex.getMessage())));
+        if (ex instanceof CommandLine.UnmatchedArgumentException unmatched) {
+            List<String> suggestions = unmatched.getSuggestions();
+            if (!suggestions.isEmpty()) line.append("; did you mean ").append(String.join(" or ", suggestions)).append('?');
+        }
+        line.append(" (see '").append(cli.getCommandSpec().qualifiedName()).append(" --help')");
+        err.println(line);
+        err.flush();
+        return ExitCode.USAGE.code();
     }
 
     static int exitCodeOf(Throwable t) {
@@ -42,8 +63,9 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
     static ExitCode classify(Throwable t) {
         return switch (t) {
             case UserError u -> u.exitCode();
+            case CommandLine.ParameterException e -> ExitCode.USAGE;
             case NoSuchFileException e -> ExitCode.NOT_FOUND;
-            case java.io.FileNotFoundException e -> ExitCode.NOT_FOUND;
+            case FileNotFoundException e -> ExitCode.NOT_FOUND;
             case AccessDeniedException e -> ExitCode.PERMISSION;
             case InvalidZtocException e -> ExitCode.INVALID_INPUT;
             case InvalidLayerException e -> ExitCode.INVALID_INPUT;

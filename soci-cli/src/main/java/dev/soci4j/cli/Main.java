@@ -2,6 +2,13 @@ package dev.soci4j.cli;
 
 import dev.soci4j.cli.command.DemoCommand;
 import dev.soci4j.cli.command.ZtocCommand;
+import dev.soci4j.cli.command.ZtocGetFileCommand;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -11,9 +18,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Seekable OCI for the JVM: build SOCI indexes and zTOCs, and read container layers lazily.",
-        subcommands = {ZtocCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {})
+        subcommands = {ZtocCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
@@ -21,34 +26,56 @@ public final class Main {
     boolean debug;
 
     public static void main(String[] args) {
-        System.exit(run(args));
+        System.exit(run(System.out, System.err, args));
     }
 
-    /** Runs {@code soci args} and returns the exit code (tests call this instead of {@link #main}). */
+    /** Runs {@code soci args} on the process's stdout and stderr and returns the exit code. */
     public static int run(String... args) {
-        CommandLine cli = commandLine();
-        return cli.execute(args);
+        return run(System.out, System.err, args);
     }
 
-    static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Main());
-        applyExitCodeHelp(cli);
-        cli.setExecutionExceptionHandler(new Failures());
+    /** Runs {@code soci args} writing to {@code out} and {@code err} (tests call this) and returns the exit code. */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        return commandLine(out, err).execute(args);
+    }
+
+    /**
+     * The {@code soci} command line writing text and binary results (extracted files) to {@code out},
+     * messages to {@code err}. Text is UTF-8: JSON and file names must not depend on the locale.
+     */
+    public static CommandLine commandLine(PrintStream out, PrintStream err) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine.IFactory factory = new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                if (cls == ZtocGetFileCommand.class) return cls.cast(new ZtocGetFileCommand(out));
+                return defaults.create(cls);
+            }
+        };
+        CommandLine cli = new CommandLine(new Main(), factory);
+        cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+        cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+        applyCommonHelp(cli);
+        Failures failures = new Failures();
+        cli.setExecutionExceptionHandler(failures);
+        cli.setParameterExceptionHandler(failures);
         cli.setExitCodeExceptionMapper(Failures::exitCodeOf);
         return cli;
     }
 
-    private static void applyExitCodeHelp(CommandLine cli) {
+    /** Every command lists the exit codes and answers {@code --version} with the same text as {@code soci}. */
+    private static void applyCommonHelp(CommandLine cli) {
         cli.getCommandSpec().usageMessage()
                 .exitCodeListHeading("%nExit codes:%n")
                 .exitCodeList(exitCodeMap());
+        cli.getCommandSpec().versionProvider(new Version());
         for (CommandLine sub : cli.getSubcommands().values()) {
-            applyExitCodeHelp(sub);
+            applyCommonHelp(sub);
         }
     }
 
-    private static java.util.Map<String, String> exitCodeMap() {
-        java.util.Map<String, String> map = new java.util.LinkedHashMap<>();
+    private static Map<String, String> exitCodeMap() {
+        Map<String, String> map = new LinkedHashMap<>();
         for (ExitCode code : ExitCode.values()) {
             map.put(String.valueOf(code.code()), code.meaning());
         }

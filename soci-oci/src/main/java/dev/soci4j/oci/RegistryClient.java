@@ -214,6 +214,19 @@ public final class RegistryClient implements AutoCloseable {
         host(repository).pullBlob(repository.repository(), blob, target, retry, jitter);
     }
 
+    /**
+     * The blob's bytes as they arrive from the registry, for consumers that work while it streams
+     * (the SOCI index builder) rather than from a copy on disk. A connection reset mid-body is resumed
+     * with a Range request, as in {@link #pullBlob}. Bytes are counted and hashed as they pass; when
+     * the stream ends, size and digest are checked and a mismatch makes that {@code read} throw
+     * {@link DigestMismatchException}: a clean end of stream (-1) means every byte was right. The
+     * caller closes the channel (closing early drops the connection); it holds one of the host's
+     * transfer permits until then. Not thread-safe.
+     */
+    public java.nio.channels.ReadableByteChannel openBlob(ImageReference repository, Descriptor blob) throws IOException {
+        return host(repository).openBlob(repository.repository(), blob, retry, jitter);
+    }
+
     public byte[] pullBlobBytes(ImageReference repository, Descriptor blob) throws IOException {
         return host(repository).pullBlobBytes(repository.repository(), blob);
     }

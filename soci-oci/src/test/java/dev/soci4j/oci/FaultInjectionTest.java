@@ -134,6 +134,88 @@ class FaultInjectionTest {
         assertThat(Long.parseLong(range.substring(6, range.length() - 1))).isBetween(1L, 777_777L);
     }
 
+    /** Reads a channel to its end through a buffer of {@code bufferBytes} (direct or heap). */
+    static byte[] drain(java.nio.channels.ReadableByteChannel channel, int bufferBytes, boolean direct) throws java.io.IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.nio.ByteBuffer buf = direct ? java.nio.ByteBuffer.allocateDirect(bufferBytes) : java.nio.ByteBuffer.allocate(bufferBytes);
+        while (channel.read(buf.clear()) >= 0) {
+            buf.flip();
+            byte[] chunk = new byte[buf.remaining()];
+            buf.get(chunk);
+            out.writeBytes(chunk);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void streamsABlobResumingAfterResetsMidBody(Random random) throws Exception {
+        byte[] blob = TestImages.randomBytes(random, 3 << 20);
+        fake = new FakeRegistry(blobServer(blob, new AtomicInteger(2),
+                (ex, reply) -> reply.sendThenReset(200, blobHeaders(blob), blob, 1 << 20)));
+        try (var channel = client(random).openBlob(repo(), layer(blob))) {
+            assertThat(drain(channel, 100_000, false)).isEqualTo(blob);
+        }
+        assertThat(fake.requests()).hasSize(3);
+        assertThat(fake.requests().get(2).headers().get("range")).matches("bytes=[1-9][0-9]*-");
+    }
+
+    @Test
+    void streamsABlobResumingAfterATruncatedBodyIntoDirectBuffers(Random random) throws Exception {
+        byte[] blob = TestImages.randomBytes(random, 2 << 20);
+        fake = new FakeRegistry(blobServer(blob, new AtomicInteger(1),
+                (ex, reply) -> reply.sendTruncated(200, blobHeaders(blob), blob, 777_777)));
+        try (var channel = client(random).openBlob(repo(), layer(blob))) {
+            assertThat(drain(channel, 65_536, true)).isEqualTo(blob);
+        }
+        assertThat(fake.requests().get(1).headers()).containsKey("range");
+    }
+
+    @Test
+    void streamedWrongBytesFailAtTheEndInsteadOfEndingCleanly(Random random) throws Exception {
+        byte[] blob = TestImages.randomBytes(random, 500_000);
+        byte[] wrong = blob.clone();
+        wrong[random.nextInt(wrong.length)] ^= 0x01;
+        fake = new FakeRegistry((ex, reply) -> reply.send(200, blobHeaders(blob), wrong));
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8192);
+        long seen = 0;
+        try (var channel = client(random).openBlob(repo(), layer(blob))) {
+            for (int i = 0; i < 10_000 && seen < blob.length; i++) seen += Math.max(0, channel.read(buf.clear()));
+            assertThat(seen).isEqualTo(blob.length);
+            assertThatThrownBy(() -> channel.read(buf.clear()))
+                    .isInstanceOf(DigestMismatchException.class)
+                    .hasMessageContaining("expected " + Digest.of(blob)).hasMessageContaining("got " + Digest.of(wrong));
+        }
+    }
+
+    @Test
+    void streamedLongerBodyFails(Random random) throws Exception {
+        byte[] blob = TestImages.randomBytes(random, 1000);
+        fake = new FakeRegistry((ex, reply) -> reply.send(200, Map.of(), Arrays.copyOf(blob, 2000)));
+        assertThatThrownBy(() -> {
+            try (var channel = client(random).openBlob(repo(), layer(blob))) {
+                drain(channel, 4096, false);
+            }
+        }).isInstanceOf(RegistryException.class).hasMessageContaining("2000").hasMessageContaining("1000");
+    }
+
+    @Test
+    void closingAStreamEarlyReleasesItsTransferPermit(Random random) throws Exception {
+        byte[] blob = TestImages.randomBytes(random, 1 << 20);
+        fake = new FakeRegistry(blobServer(blob, new AtomicInteger(0), null));
+        client = RegistryClient.builder().retryPolicy(FAST).jitter(random).maxTransfersPerHost(1).build();
+        // With one permit per host, a second open would wait forever if closing had not released the first.
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            for (int i = 0; i < 3; i++) {
+                try (var channel = client.openBlob(repo(), layer(blob))) {
+                    assertThat(channel.read(java.nio.ByteBuffer.allocate(1000))).isPositive();
+                }
+            }
+            try (var channel = client.openBlob(repo(), layer(blob))) {
+                assertThat(drain(channel, 1 << 16, false)).isEqualTo(blob);
+            }
+        });
+    }
+
     @Test
     void failsClearlyWhenTheBodyKeepsBreaking(Random random, @TempDir Path dir) throws Exception {
         byte[] blob = TestImages.randomBytes(random, 1 << 20);

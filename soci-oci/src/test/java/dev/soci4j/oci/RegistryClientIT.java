@@ -116,6 +116,22 @@ class RegistryClientIT {
     }
 
     @Test
+    void streamsBlobsVerified(Random random) throws Exception {
+        byte[] blob = TestImages.randomBytes(random, 5 << 20);
+        ImageReference repo = ref("stream/app");
+        client.pushBlob(repo, blob);
+        Descriptor d = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, blob);
+        try (var channel = client.openBlob(repo, d)) {
+            assertThat(FaultInjectionTest.drain(channel, 1 << 16, true)).isEqualTo(blob);
+        }
+        Descriptor wrongSize = new Descriptor(d.mediaType(), d.digest(), d.size() - 1);
+        assertThatThrownBy(() -> client.openBlob(repo, wrongSize))
+                .isInstanceOf(RegistryException.class).hasMessageContaining("Content-Length");
+        Descriptor absent = Descriptor.of(MediaTypes.OCI_LAYER_GZIP, "absent".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(() -> client.openBlob(repo, absent)).isInstanceOf(BlobNotFoundException.class);
+    }
+
+    @Test
     void reportsMissingContentByName() {
         ImageReference missing = ref("nothing/here:nope");
         assertThatThrownBy(() -> client.pullManifest(missing))

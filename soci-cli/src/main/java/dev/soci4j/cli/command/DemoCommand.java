@@ -36,9 +36,12 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
-        description = {"Make a sample gzip layer (a few hundred MiB), index it, read a few files lazily through",
-                "its zTOC and print the bytes touched against the layer size."})
+        description = {"Make a sample gzip layer, index it and read a few files lazily through its zTOC.",
+                "Prints the bytes read from the layer against its size (a few hundred MiB by default)."})
 public final class DemoCommand implements Callable<Integer> {
+    /** 1 TiB: far beyond a useful demo, and small enough that MiB to bytes cannot overflow. */
+    static final long MAX_LARGE_FILE_MIB = 1L << 20;
+
     @Spec
     CommandSpec spec;
 
@@ -68,8 +71,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (largeFileMib < 0 || spanSize <= 0)
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "sizes must be positive");
+        if (largeFileMib < 0 || largeFileMib > MAX_LARGE_FILE_MIB)
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--large-file-mib must be between 0 and %d, got %d".formatted(MAX_LARGE_FILE_MIB, largeFileMib));
+        if (spanSize <= 0)
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--span-size must be positive, got " + spanSize);
         PrintWriter out = spec.commandLine().getOut();
         Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("soci4j-demo-");
         try {

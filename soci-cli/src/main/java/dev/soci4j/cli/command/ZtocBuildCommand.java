@@ -1,5 +1,7 @@
 package dev.soci4j.cli.command;
 
+import dev.soci4j.cli.ExitCode;
+import dev.soci4j.cli.UserError;
 import dev.soci4j.cli.output.Json;
 import dev.soci4j.cli.output.Sizes;
 import dev.soci4j.cli.output.Table;
@@ -50,11 +52,15 @@ public final class ZtocBuildCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (spanSize <= 0) throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                 "--span-size must be positive, got " + spanSize);
+        if (Files.isDirectory(layer))
+            throw new UserError(ExitCode.INVALID_INPUT, layer + " is a directory, not a layer blob");
         Path out = output != null ? output : layer.resolveSibling(layer.getFileName() + ".ztoc");
+        Path dir = out.toAbsolutePath().getParent();
+        if (!Files.isDirectory(dir)) throw new UserError(ExitCode.NOT_FOUND, "no such directory: " + dir + " (for " + out + ")");
         long start = System.nanoTime();
         Ztoc ztoc = new ZtocBuilder(spanSize).build(layer);
         byte[] bytes = ZtocCodec.encode(ztoc);
-        Path tmp = Files.createTempFile(out.toAbsolutePath().getParent(), ".ztoc-", ".tmp");
+        Path tmp = Files.createTempFile(dir, ".ztoc-", ".tmp");
         try {
             Files.write(tmp, bytes);
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

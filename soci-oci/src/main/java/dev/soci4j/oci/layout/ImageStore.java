@@ -4,6 +4,7 @@ import dev.soci4j.oci.Descriptor;
 import dev.soci4j.oci.Digest;
 import dev.soci4j.oci.manifest.RawManifest;
 import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -16,6 +17,13 @@ public interface ImageStore {
 
     /** Writes the blob to {@code target}, verified. */
     void fetchBlob(Descriptor blob, Path target) throws IOException;
+
+    /**
+     * The blob's bytes as a stream, verified as they pass: when the stream ends, size and digest are
+     * checked and a mismatch makes that {@code read} throw {@link dev.soci4j.oci.DigestMismatchException},
+     * so -1 means every byte was right. The caller closes it.
+     */
+    ReadableByteChannel openBlob(Descriptor blob) throws IOException;
 
     /** Stores a verified local file as this blob. */
     void putBlob(Descriptor blob, Path file) throws IOException;

@@ -11,6 +11,9 @@ import dev.soci4j.oci.manifest.ImageIndex;
 import dev.soci4j.oci.manifest.ManifestJson;
 import dev.soci4j.oci.manifest.RawManifest;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import dev.soci4j.oci.VerifyingChannel;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -103,6 +106,13 @@ public final class OciLayoutDirectory implements ImageStore {
         Path source = blobPath(blob.digest());
         if (!Files.exists(source)) throw new BlobNotFoundException("read blob %s from layout %s".formatted(blob.digest(), root), 0, "no such file");
         copyVerified(source, blob, target);
+    }
+
+    @Override
+    public ReadableByteChannel openBlob(Descriptor blob) throws IOException {
+        Path source = blobPath(blob.digest());
+        if (!Files.exists(source)) throw new BlobNotFoundException("read blob %s from layout %s".formatted(blob.digest(), root), 0, "no such file");
+        return new VerifyingChannel(FileChannel.open(source), blob, "blob %s in layout %s".formatted(blob.digest(), root));
     }
 
     @Override

@@ -1,11 +1,18 @@
 package dev.soci4j.oci.layout;
 
+import dev.soci4j.oci.BlobNotFoundException;
+import dev.soci4j.oci.Descriptor;
+import dev.soci4j.oci.Digest;
+import dev.soci4j.oci.VerifyingChannel;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +82,74 @@ public final class OciLayoutTar {
             }
         }
         return OciLayoutDirectory.open(root);
+    }
+
+    /**
+     * Streams one blob straight out of a layout tar (no extraction): finds {@code blobs/sha256/<hex>}
+     * by walking the headers and verifies the entry's bytes as they pass (see
+     * {@link ImageStore#openBlob}). The caller closes the channel.
+     */
+    public static ReadableByteChannel openBlob(Path tar, Descriptor blob) throws IOException {
+        String wanted = "blobs/" + Digest.ALGORITHM + "/" + blob.digest().hex();
+        FileChannel file = FileChannel.open(tar);
+        try {
+            ByteBuffer header = ByteBuffer.allocate(BLOCK);
+            for (long at = 0; ; ) {
+                header.clear();
+                while (header.hasRemaining()) if (file.read(header, at + header.position()) < 0) throw new EOFException(tar + ": truncated tar header");
+                byte[] block = header.array();
+                if (isZero(block)) break;
+                String name = string(block, 0, 100);
+                String prefix = string(block, 345, 155);
+                if (!prefix.isEmpty()) name = prefix + "/" + name;
+                if (name.startsWith("./")) name = name.substring(2);
+                String octal = string(block, 124, 12).trim();
+                long size = octal.isEmpty() ? 0 : Long.parseLong(octal, 8);
+                char type = (char) (block[156] == 0 ? '0' : block[156]);
+                if (type == '0' && name.equals(wanted))
+                    return new VerifyingChannel(new EntryChannel(file, at + BLOCK, size), blob, "blob %s in layout tar %s".formatted(blob.digest(), tar));
+                at += BLOCK + (size + BLOCK - 1) / BLOCK * BLOCK;
+            }
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        file.close();
+        throw new BlobNotFoundException("read blob %s from layout tar %s".formatted(blob.digest(), tar), 0, "no entry " + wanted);
+    }
+
+    /** {@code length} bytes of a file from {@code start}; closing closes the file. */
+    private static final class EntryChannel implements ReadableByteChannel {
+        private final FileChannel file;
+        private final long end;
+        private long position;
+
+        EntryChannel(FileChannel file, long start, long length) {
+            this.file = file;
+            this.position = start;
+            this.end = start + length;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            if (position >= end) return -1;
+            ByteBuffer window = dst.remaining() > end - position ? dst.slice().limit((int) (end - position)) : dst;
+            int n = file.read(window, position);
+            if (n < 0) throw new EOFException("tar entry truncated at byte %d of %d".formatted(position, end));
+            if (window != dst) dst.position(dst.position() + n);
+            position += n;
+            return n;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return file.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
     }
 
     private static void skip(InputStream in, long n, Path tar) throws IOException {

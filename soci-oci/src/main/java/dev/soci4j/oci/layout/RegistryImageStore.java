@@ -6,6 +6,7 @@ import dev.soci4j.oci.ImageReference;
 import dev.soci4j.oci.RegistryClient;
 import dev.soci4j.oci.manifest.RawManifest;
 import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -33,6 +34,11 @@ public final class RegistryImageStore implements ImageStore {
     @Override
     public void fetchBlob(Descriptor blob, Path target) throws IOException {
         client.pullBlob(repository, blob, target);
+    }
+
+    @Override
+    public ReadableByteChannel openBlob(Descriptor blob) throws IOException {
+        return client.openBlob(repository, blob);
     }
 
     @Override

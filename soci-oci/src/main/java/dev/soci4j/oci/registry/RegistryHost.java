@@ -102,6 +102,26 @@ public final class RegistryHost {
         return out.toByteArray();
     }
 
+    /**
+     * The blob's bytes as they arrive, resumed after a broken connection and verified at the end (see
+     * {@link BlobChannel}, {@link dev.soci4j.oci.VerifyingChannel}). Holds a transfer permit until
+     * closed, so a caller keeping more than the host's limit open at once waits for itself.
+     */
+    public java.nio.channels.ReadableByteChannel openBlob(String repository, Descriptor blob, RetryPolicy retry, RandomGenerator jitter) throws IOException {
+        try {
+            transfers.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted waiting for one of " + maxTransfers + " transfer permits to " + registry);
+        }
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable release = () -> {
+            if (released.compareAndSet(false, true)) transfers.release();
+        };
+        BlobChannel channel = new BlobChannel(this, repository, blob, retry, jitter, release).connect();
+        return new dev.soci4j.oci.VerifyingChannel(channel, blob, "blob %s from %s/%s".formatted(blob.digest(), registry, repository));
+    }
+
     public byte[] readBlobRange(String repository, Digest digest, long offset, int length) throws IOException {
         return transfer(() -> call(new BlobRangeReader(this, repository, digest, offset, length)));
     }
@@ -159,17 +179,7 @@ public final class RegistryHost {
 
     /** Runs a call. */
     <T> T call(RegistryEndpoint<T> endpoint) throws IOException {
-        Request request = endpoint.request();
-        Response response;
-        try {
-            response = pipeline.execute(request);
-        } catch (RegistryException e) {
-            throw e;
-        } catch (InterruptedIOException e) {
-            throw e;
-        } catch (IOException e) {
-            throw new RegistryException(endpoint.describe(), 0, e.toString(), e);
-        }
+        Response response = send(endpoint.describe(), endpoint.request());
         try (response) {
             if (response.isSuccessful()) {
                 try {
@@ -182,8 +192,33 @@ public final class RegistryHost {
             }
             Optional<T> answer = endpoint.onFailure(response);
             if (answer.isPresent()) return answer.get();
-            throw failure(endpoint, response);
+            throw failure(endpoint.describe(), endpoint::notFound, response);
         }
+    }
+
+    /** Sends a request whose successful answer's body the caller streams (and closes); other answers become exceptions. */
+    Response openStream(String action, Request request, NotFound notFound) throws IOException {
+        Response response = send(action, request);
+        if (response.isSuccessful()) return response;
+        try (response) {
+            throw failure(action, notFound, response);
+        }
+    }
+
+    private Response send(String action, Request request) throws IOException {
+        try {
+            return pipeline.execute(request);
+        } catch (RegistryException | InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new RegistryException(action, 0, e.toString(), e);
+        }
+    }
+
+    /** The exception for a 404 (endpoints know what was not found). */
+    @FunctionalInterface
+    interface NotFound {
+        RegistryException exception(int status, String detail);
     }
 
     /** Runs a blob transfer once a permit is free (at most {@code maxConcurrentTransfers} at a time per host). */
@@ -206,15 +241,15 @@ public final class RegistryHost {
         T call() throws IOException;
     }
 
-    static RegistryException failure(RegistryEndpoint<?> endpoint, Response response) {
+    static RegistryException failure(String action, NotFound notFound, Response response) {
         int status = response.status();
         String detail = RegistryErrors.summarize(response.errorBody());
         if (response.attempts() > 1) detail = (detail.isEmpty() ? "" : detail + " ") + "after " + response.attempts() + " attempts";
         return switch (status) {
-            case 401, 403 -> new RegistryUnauthorizedException(endpoint.describe(), status, detail.isEmpty()
+            case 401, 403 -> new RegistryUnauthorizedException(action, status, detail.isEmpty()
                     ? (status == 401 ? "authentication required or refused" : "permission denied") : detail);
-            case 404 -> endpoint.notFound(status, detail);
-            default -> new RegistryException(endpoint.describe(), status, detail);
+            case 404 -> notFound.exception(status, detail);
+            default -> new RegistryException(action, status, detail);
         };
     }
 }
