@@ -23,7 +23,8 @@ public record ImageIndex(
     public ImageIndex {
         if (schemaVersion != 2) throw new IllegalArgumentException("index schemaVersion must be 2, got " + schemaVersion);
         manifests = manifests == null ? List.of() : List.copyOf(manifests);
-        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        // sorted by key, as in Descriptor, so re-serialized JSON is stable from run to run
+        annotations = annotations == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(annotations));
     }
 
     /** An OCI index of these manifests. */

@@ -23,7 +23,8 @@ public record ImageManifest(
         if (schemaVersion != 2) throw new IllegalArgumentException("manifest schemaVersion must be 2, got " + schemaVersion);
         Objects.requireNonNull(config, "manifest config");
         layers = layers == null ? List.of() : List.copyOf(layers);
-        annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        // sorted by key, as in Descriptor, so re-serialized JSON is stable from run to run
+        annotations = annotations == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(annotations));
     }
 
     /** An OCI manifest with these parts. */
