@@ -1,28 +1,30 @@
 package dev.soci4j.cli.command;
 
-import dev.soci4j.cli.demo.SampleLayer;
+import dev.soci4j.cli.demo.LayoutRegistry;
+import dev.soci4j.cli.demo.LazyRead;
+import dev.soci4j.cli.demo.SampleImage;
 import dev.soci4j.cli.output.Json;
 import dev.soci4j.cli.output.Sizes;
 import dev.soci4j.cli.output.Table;
-import dev.soci4j.ztoc.FileMetadata;
-import dev.soci4j.ztoc.LayerReader;
-import dev.soci4j.ztoc.RangeSource;
-import dev.soci4j.ztoc.SpanTable;
-import dev.soci4j.ztoc.Ztoc;
-import dev.soci4j.ztoc.ZtocBuilder;
-import dev.soci4j.ztoc.ZtocCodec;
+import dev.soci4j.index.BuildOptions;
+import dev.soci4j.index.ConvertRequest;
+import dev.soci4j.index.ConvertResult;
+import dev.soci4j.index.LayerOutcome;
+import dev.soci4j.index.BuildProgress;
+import dev.soci4j.index.SociConverter;
+import dev.soci4j.index.store.IndexStore;
+import dev.soci4j.oci.ImageReference;
+import dev.soci4j.oci.Platform;
+import dev.soci4j.oci.RegistryClient;
+import dev.soci4j.oci.layout.OciLayoutDirectory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,17 +32,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code soci demo}: the project's main job on an embedded default. Writes a sample gzip layer of a
- * few hundred MiB, builds its zTOC, reads a server's start-up files through it and shows how few bytes
- * that touched compared with fetching the whole layer.
+ * {@code soci demo}: the project's main job on an embedded default, in the spirit of the original
+ * Fargate experiment. Writes a sample image of a few hundred MiB (three gzip layers, one large file)
+ * into an OCI layout, converts it to SOCI v2, serves it from a read-only registry on loopback, and
+ * then reads the image server's start-up files twice: once after fetching every layer whole, once
+ * lazily through the SOCI index with Range requests. Prints time to the first file and bytes fetched.
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
-        description = {"Make a sample gzip layer, index it and read a few files lazily through its zTOC.",
-                "Prints the bytes read from the layer against its size (a few hundred MiB by default)."})
+        description = {"Convert a sample image (a few hundred MiB) to SOCI v2, serve it on loopback and read",
+                "its start-up files lazily: time to first file and bytes fetched, against full layer downloads."})
 public final class DemoCommand implements Callable<Integer> {
     /** 1 TiB: far beyond a useful demo, and small enough that MiB to bytes cannot overflow. */
     static final long MAX_LARGE_FILE_MIB = 1L << 20;
+    private static final String TAG = "sample";
+    private static final String SOCI_TAG = "sample-soci";
 
     @Spec
     CommandSpec spec;
@@ -56,17 +62,19 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--dir", paramLabel = "DIR", description = "Work here instead of a new temporary directory (kept).")
     Path dir;
 
-    @Option(names = "--keep", description = "Keep the temporary directory with the layer and its zTOC.")
+    @Option(names = "--keep", description = "Keep the temporary directory with the image, its SOCI index and zTOCs.")
     boolean keep;
 
     @Option(names = "--json", description = "Print the results as JSON.")
     boolean json;
 
-    record FileRead(String path, long size, int spans, long bytesFetched, long micros, boolean verified) {
+    /** One way of starting: when the first and the last start-up file were readable, and the bytes it took. */
+    record Access(String mode, long firstFileMillis, long allFilesMillis, long bytesFetched, long requests) {
     }
 
-    record Result(String layer, long layerBytes, long uncompressedBytes, int files, long ztocBytes, int spans,
-                  long spanSize, long buildMillis, List<FileRead> reads, long bytesFetched, double fractionOfLayer) {
+    record Result(String image, int layers, long imageBytes, long uncompressedBytes, int files, String sociIndex,
+                  int ztocs, long convertMillis, List<LazyRead.FileRead> reads, Access full, Access lazy,
+                  double lazyFractionOfImage, boolean verified) {
     }
 
     @Override
@@ -88,97 +96,94 @@ public final class DemoCommand implements Callable<Integer> {
 
     private int run(Path work, PrintWriter out) throws Exception {
         boolean human = !json;
+        Path imageDir = work.resolve("image");
         if (human) {
-            out.println("soci4j demo: a sample gzip layer, indexed, then read lazily through its zTOC");
+            out.println("soci4j demo: a sample image, converted to SOCI v2, served on loopback and started lazily");
             out.println("  work dir: " + work);
-            out.print("1. writing the sample layer ... ");
-            out.flush();
+            step(out, "1. writing the sample image (3 gzip layers) into an OCI layout ... ");
         }
         long t0 = System.nanoTime();
-        SampleLayer.Written layer = new SampleLayer(largeFileMib << 20, 42).write(work.resolve("layer.tar.gz"));
+        OciLayoutDirectory layout = OciLayoutDirectory.open(imageDir);
+        SampleImage.Written image = new SampleImage(largeFileMib << 20, 42).write(layout, TAG);
         if (human) {
-            out.printf("%s gzip, %d files, %s uncompressed (%s)%n", Sizes.bytes(layer.compressedSize()),
-                    layer.files().size(), Sizes.bytes(layer.uncompressedSize()), Sizes.duration(since(t0)));
-            out.print("2. building its zTOC in one streaming pass ... ");
-            out.flush();
+            out.printf("%s compressed, %d files, %s uncompressed (%s)%n", Sizes.bytes(image.compressedSize()),
+                    image.fileCount(), Sizes.bytes(image.uncompressedSize()), Sizes.duration(since(t0)));
+            step(out, "2. soci convert oci:%s:%s oci:%s:%s ... ".formatted(imageDir, TAG, imageDir, SOCI_TAG));
         }
         long t1 = System.nanoTime();
-        Ztoc ztoc = new ZtocBuilder(spanSize).build(layer.layer());
-        byte[] ztocBytes = ZtocCodec.encode(ztoc);
-        Files.write(work.resolve("layer.tar.gz.ztoc"), ztocBytes);
-        Duration build = since(t1);
-        SpanTable spans = SpanTable.of(ztoc);
+        ConvertResult converted;
+        try (RegistryClient offline = RegistryClient.builder().build()) {
+            IndexStore store = IndexStore.open(work.resolve("store"));
+            BuildOptions build = BuildOptions.DEFAULT.withSpanSize(spanSize);
+            ConvertRequest request = ConvertRequest.of("oci:%s:%s".formatted(imageDir, TAG), "oci:%s:%s".formatted(imageDir, SOCI_TAG))
+                    .withBuild(build);
+            converted = new SociConverter(offline, store, BuildProgress.NONE).convert(request);
+        }
+        Duration convert = since(t1);
+        var platformIndex = converted.platforms().getFirst();
+        int ztocs = (int) platformIndex.layers().stream().filter(l -> l instanceof LayerOutcome.Indexed).count();
         if (human) {
-            out.printf("%d spans of %s, zTOC %s (%s)%n", spans.count(), Sizes.bytes(spanSize),
-                    Sizes.bytes(ztocBytes.length), Sizes.duration(build));
-            out.println("3. reading a server's start-up files through the zTOC, each span checked against its sha256:");
-            out.flush();
+            out.printf("SOCI index %s with %d zTOCs (%s)%n", platformIndex.sociIndex().digest().abbreviated(), ztocs,
+                    Sizes.duration(convert));
         }
 
-        List<FileRead> reads = new ArrayList<>();
-        AtomicLong fetched = new AtomicLong();
-        AtomicLong requests = new AtomicLong();
-        try (RangeSource file = RangeSource.ofFile(layer.layer());
-             RangeSource counting = counting(file, fetched, requests);
-             LayerReader reader = new LayerReader(ztoc, counting)) {
-            for (SampleLayer.SampleFile f : layer.startupFiles()) {
-                long before = fetched.get();
-                long t = System.nanoTime();
-                FileMetadata entry = reader.lookup(f.path()).orElseThrow();
-                byte[] content = reader.readFile(entry);
-                long micros = (System.nanoTime() - t) / 1000;
-                boolean ok = content.length == f.size() && sha256(content).equals(f.sha256());
-                int first = spans.spanOf(entry.uncompressedOffset());
-                int last = spans.spanOf(Math.max(entry.uncompressedOffset(), entry.uncompressedEnd() - 1));
-                reads.add(new FileRead(f.path(), f.size(), last - first + 1, fetched.get() - before, micros, ok));
+        try (LayoutRegistry registry = new LayoutRegistry(layout);
+             RegistryClient client = RegistryClient.builder().build()) {
+            ImageReference ref = ImageReference.parse(registry.address() + "/demo/sample:" + SOCI_TAG);
+            if (human) {
+                out.println("3. serving it read-only at " + registry.address() + " (Range requests), then reading the");
+                out.println("   server's start-up files: once after fetching every layer whole, once lazily");
+                out.flush();
             }
-        }
-        long total = fetched.get();
-        Result result = new Result(layer.layer().toString(), layer.compressedSize(), layer.uncompressedSize(),
-                layer.files().size(), ztocBytes.length, spans.count(), spanSize, build.toMillis(), reads, total,
-                (double) total / layer.compressedSize());
-        if (json) {
-            Json.print(out, result);
-        } else {
-            Table table = new Table("FILE", "SIZE>", "SPANS>", "FETCHED>", "TIME>", "CONTENT");
-            for (FileRead r : reads) {
-                table.row(r.path(), Sizes.bytes(r.size()), r.spans(), Sizes.bytes(r.bytesFetched()),
-                        "%.1f ms".formatted(r.micros() / 1000.0), r.verified() ? "sha256 ok" : "MISMATCH");
+            LazyRead reader = new LazyRead(client, ref, Platform.parse("linux/amd64"), work.resolve("scratch"));
+            registry.resetCounters();
+            LazyRead.Timing full = reader.fullDownload(image.startupFiles());
+            Access fullAccess = new Access("full download", full.firstFileMillis(), full.allFilesMillis(),
+                    registry.blobBytesServed(), registry.blobRequests());
+            registry.resetCounters();
+            LazyRead.Timing lazy = reader.lazy(image.startupFiles());
+            Access lazyAccess = new Access("lazy, through the SOCI index", lazy.firstFileMillis(), lazy.allFilesMillis(),
+                    registry.blobBytesServed(), registry.blobRequests());
+            boolean verified = full.verified() && lazy.verified();
+            Result result = new Result(ref.toString(), image.layers().size(), image.compressedSize(),
+                    image.uncompressedSize(), image.fileCount(), platformIndex.sociIndex().digest().toString(), ztocs,
+                    convert.toMillis(), lazy.reads(), fullAccess, lazyAccess,
+                    (double) lazyAccess.bytesFetched() / image.compressedSize(), verified);
+            if (json) {
+                Json.print(out, result);
+            } else {
+                printHuman(out, result);
             }
-            table.print(out);
-            out.println();
-            new Table("ACCESS", "BYTES READ FROM THE LAYER>", "SHARE>")
-                    .row("full download", Sizes.bytes(layer.compressedSize()), "100%")
-                    .row("lazy, through the zTOC", Sizes.bytes(total), Sizes.percent(total, layer.compressedSize()))
-                    .print(out);
-            out.printf("%nThe start-up files needed %s of a %s layer: %.0fx less than fetching it whole.%n",
-                    Sizes.bytes(total), Sizes.bytes(layer.compressedSize()),
-                    total == 0 ? 0.0 : (double) layer.compressedSize() / total);
-            out.flush();
+            if (!verified) spec.commandLine().getErr().println("soci: a file read from the image did not match its content");
+            return verified ? 0 : 1;
         }
-        boolean allOk = reads.stream().allMatch(FileRead::verified);
-        if (!allOk) spec.commandLine().getErr().println("soci: a file read through the zTOC did not match its content");
-        return allOk ? 0 : 1;
     }
 
-    private static RangeSource counting(RangeSource source, AtomicLong bytes, AtomicLong requests) {
-        return new RangeSource() {
-            @Override
-            public long size() throws IOException {
-                return source.size();
-            }
-
-            @Override
-            public void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException {
-                requests.incrementAndGet();
-                bytes.addAndGet(length);
-                source.readFully(offset, dst, dstOffset, length);
-            }
-        };
+    private static void printHuman(PrintWriter out, Result r) {
+        out.println();
+        Table files = new Table("START-UP FILE", "SIZE>", "LAYER>", "HOW", "FETCHED>", "TIME>", "CONTENT");
+        for (LazyRead.FileRead f : r.reads()) {
+            files.row(f.path(), Sizes.bytes(f.size()), f.layer() + 1, f.lazy() ? "spans " + f.spans() : "whole layer",
+                    Sizes.bytes(f.bytesFetched()), "%.1f ms".formatted(f.micros() / 1000.0),
+                    f.verified() ? "sha256 ok" : "MISMATCH");
+        }
+        files.print(out);
+        out.println();
+        Table table = new Table("START", "FIRST FILE>", "ALL START-UP FILES>", "BYTES FETCHED>", "OF THE IMAGE>");
+        for (Access a : List.of(r.full(), r.lazy())) {
+            table.row(a.mode(), a.firstFileMillis() + " ms", a.allFilesMillis() + " ms", Sizes.bytes(a.bytesFetched()),
+                    Sizes.percent(a.bytesFetched(), r.imageBytes()));
+        }
+        table.print(out);
+        out.printf("%nLazily, the start-up files were readable after %d ms instead of %d ms, fetching %s of a %s image.%n",
+                r.lazy().allFilesMillis(), r.full().allFilesMillis(), Sizes.bytes(r.lazy().bytesFetched()),
+                Sizes.bytes(r.imageBytes()));
+        out.flush();
     }
 
-    private static String sha256(byte[] b) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    private static void step(PrintWriter out, String text) {
+        out.print(text);
+        out.flush();
     }
 
     private static Duration since(long nanos) {
