@@ -1,6 +1,14 @@
 package dev.soci4j.cli;
 
 import dev.soci4j.cli.output.ControlChars;
+import dev.soci4j.index.IndexNotFoundException;
+import dev.soci4j.index.LayerIndexException;
+import dev.soci4j.index.UnsupportedImageException;
+import dev.soci4j.oci.BlobNotFoundException;
+import dev.soci4j.oci.ManifestNotFoundException;
+import dev.soci4j.oci.RegistryException;
+import dev.soci4j.oci.RegistryUnauthorizedException;
+import dev.soci4j.oci.manifest.InvalidManifestException;
 import dev.soci4j.ztoc.DigestMismatchException;
 import dev.soci4j.ztoc.InvalidLayerException;
 import dev.soci4j.ztoc.InvalidZtocException;
@@ -71,6 +79,18 @@ final class Failures implements CommandLine.IExecutionExceptionHandler, CommandL
             case InvalidLayerException e -> ExitCode.INVALID_INPUT;
             case UnsupportedLayerException e -> ExitCode.INVALID_INPUT;
             case DigestMismatchException e -> ExitCode.INVALID_INPUT;
+            case dev.soci4j.oci.DigestMismatchException e -> ExitCode.INVALID_INPUT;
+            // registry answers: the subclasses say what kind, the rest persisted after retries
+            case RegistryUnauthorizedException e -> ExitCode.PERMISSION;
+            case ManifestNotFoundException e -> ExitCode.NOT_FOUND;
+            case BlobNotFoundException e -> ExitCode.NOT_FOUND;
+            case RegistryException e -> ExitCode.IO;
+            case IndexNotFoundException e -> ExitCode.NOT_FOUND;
+            // covers NoIndexableLayerException: an image with nothing to index is unsupported input
+            case UnsupportedImageException e -> ExitCode.INVALID_INPUT;
+            case InvalidManifestException e -> ExitCode.INVALID_INPUT;
+            // the layer is named in the message; what went wrong with it decides the code (corrupt → 6, network → 5 ...)
+            case LayerIndexException e -> e.getCause() == null ? ExitCode.IO : classify(e.getCause());
             case IOException e -> ExitCode.IO;
             default -> ExitCode.UNEXPECTED;
         };

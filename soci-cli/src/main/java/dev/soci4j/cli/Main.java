@@ -1,6 +1,11 @@
 package dev.soci4j.cli;
 
+import dev.soci4j.cli.command.ConvertCommand;
+import dev.soci4j.cli.command.CreateCommand;
 import dev.soci4j.cli.command.DemoCommand;
+import dev.soci4j.cli.command.IndexCommand;
+import dev.soci4j.cli.command.PushCommand;
+import dev.soci4j.cli.command.RebuildDbCommand;
 import dev.soci4j.cli.command.ZtocCommand;
 import dev.soci4j.cli.command.ZtocGetFileCommand;
 import java.io.OutputStreamWriter;
@@ -18,7 +23,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Seekable OCI for the JVM: build SOCI indexes and zTOCs, and read container layers lazily.",
-        subcommands = {ZtocCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ConvertCommand.class, CreateCommand.class, PushCommand.class, IndexCommand.class, ZtocCommand.class,
+                RebuildDbCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

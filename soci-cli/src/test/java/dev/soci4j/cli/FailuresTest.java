@@ -2,6 +2,16 @@ package dev.soci4j.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.soci4j.index.IndexNotFoundException;
+import dev.soci4j.index.LayerIndexException;
+import dev.soci4j.index.NoIndexableLayerException;
+import dev.soci4j.index.UnsupportedImageException;
+import dev.soci4j.oci.BlobNotFoundException;
+import dev.soci4j.oci.Digest;
+import dev.soci4j.oci.ManifestNotFoundException;
+import dev.soci4j.oci.RegistryException;
+import dev.soci4j.oci.RegistryUnauthorizedException;
+import dev.soci4j.oci.manifest.InvalidManifestException;
 import dev.soci4j.ztoc.DigestMismatchException;
 import dev.soci4j.ztoc.InvalidLayerException;
 import dev.soci4j.ztoc.InvalidZtocException;
@@ -50,6 +60,18 @@ class FailuresTest {
                 Arguments.of(new UnsupportedLayerException("zstd"), ExitCode.INVALID_INPUT),
                 Arguments.of(new DigestMismatchException("span 0"), ExitCode.INVALID_INPUT),
                 Arguments.of(new EOFException("short"), ExitCode.IO),
+                Arguments.of(new ManifestNotFoundException("pull manifest v1 from r/app", 404, "MANIFEST_UNKNOWN"), ExitCode.NOT_FOUND),
+                Arguments.of(new BlobNotFoundException("pull blob", 404, "BLOB_UNKNOWN"), ExitCode.NOT_FOUND),
+                Arguments.of(new IndexNotFoundException("no index"), ExitCode.NOT_FOUND),
+                Arguments.of(new RegistryUnauthorizedException("pull manifest", 401, "UNAUTHORIZED"), ExitCode.PERMISSION),
+                Arguments.of(new RegistryException("push blob", 503, "still failing after 5 attempts"), ExitCode.IO),
+                Arguments.of(new dev.soci4j.oci.DigestMismatchException("blob", Digest.of(new byte[1]), Digest.of(new byte[2]), 1), ExitCode.INVALID_INPUT),
+                Arguments.of(new InvalidManifestException("not JSON"), ExitCode.INVALID_INPUT),
+                Arguments.of(new UnsupportedImageException("an artifact"), ExitCode.INVALID_INPUT),
+                Arguments.of(new NoIndexableLayerException("no layer to index"), ExitCode.INVALID_INPUT),
+                Arguments.of(new LayerIndexException("img", Digest.of(new byte[1]), new InvalidLayerException("bad tar")), ExitCode.INVALID_INPUT),
+                Arguments.of(new LayerIndexException("img", Digest.of(new byte[1]), new RegistryException("pull blob", 502, null)), ExitCode.IO),
+                Arguments.of(new LayerIndexException("img", Digest.of(new byte[1]), new BlobNotFoundException("pull blob", 404, null)), ExitCode.NOT_FOUND),
                 Arguments.of(new IOException("reset"), ExitCode.IO),
                 Arguments.of(new UncheckedIOException(new NoSuchFileException("/x")), ExitCode.NOT_FOUND),
                 Arguments.of(new IllegalStateException("bug"), ExitCode.UNEXPECTED),

@@ -40,8 +40,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "demo",
         mixinStandardHelpOptions = true,
-        description = {"Convert a sample image (a few hundred MiB) to SOCI v2, serve it on loopback and read",
-                "its start-up files lazily: time to first file and bytes fetched, against full layer downloads."})
+        description = {"Run the SOCI demo on a generated sample image of a few hundred MiB.",
+                "Converts it to SOCI v2, serves it on loopback and reads its start-up files lazily, then prints",
+                "the time to the first file and the bytes fetched, against downloading every layer whole."})
 public final class DemoCommand implements Callable<Integer> {
     /** 1 TiB: far beyond a useful demo, and small enough that MiB to bytes cannot overflow. */
     static final long MAX_LARGE_FILE_MIB = 1L << 20;

@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 /** {@code soci ztoc}: build, inspect and read through zTOCs of single layers. */
 @Command(name = "ztoc",
         mixinStandardHelpOptions = true,
-        description = "Build, inspect and read through zTOCs (one layer's table of contents and checkpoints).",
-        subcommands = {ZtocBuildCommand.class, ZtocInfoCommand.class, ZtocGetFileCommand.class})
+        description = "Build, list, inspect and read through zTOCs (one layer's table of contents and checkpoints).",
+        subcommands = {ZtocBuildCommand.class, ZtocListCommand.class, ZtocInfoCommand.class, ZtocGetFileCommand.class})
 public final class ZtocCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

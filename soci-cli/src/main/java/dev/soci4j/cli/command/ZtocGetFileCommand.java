@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -30,8 +31,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "get-file",
         mixinStandardHelpOptions = true,
         description = {"Extract one file of a layer through its zTOC, reading only the spans that hold it.",
-                "Hardlinks are followed. Writes to stdout unless -o is given; nothing is written unless",
-                "every span of the file passes its digest check."})
+                "ZTOC is a file or a zTOC digest of the local store. Hardlinks are followed. Writes to stdout "
+                        + "unless -o is given; nothing is written unless every span of the file passes its digest check."})
 public final class ZtocGetFileCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -39,8 +40,14 @@ public final class ZtocGetFileCommand implements Callable<Integer> {
     @Option(names = {"-l", "--layer"}, required = true, paramLabel = "LAYER", description = "The layer blob the zTOC describes.")
     Path layer;
 
-    @Parameters(index = "0", paramLabel = "ZTOC", description = "The layer's zTOC file.")
-    Path ztocFile;
+    @Parameters(index = "0", paramLabel = "ZTOC", description = "The layer's zTOC: a file, or a digest (sha256:...) of the local store.")
+    String ztocArg;
+
+    @Mixin
+    StoreOptions store;
+
+    /** The zTOC as messages name it. */
+    private String ztocName;
 
     @Parameters(index = "1", paramLabel = "PATH", description = "The file's path in the layer (as `soci ztoc info` lists it).")
     String path;
@@ -61,7 +68,9 @@ public final class ZtocGetFileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Ztoc ztoc = ZtocCodec.decode(ZtocFiles.read(ztocFile));
+        ZtocFiles.Loaded loaded = ZtocFiles.load(ztocArg, store);
+        ztocName = loaded.name();
+        Ztoc ztoc = ZtocCodec.decode(loaded.bytes());
         checkLayer(ztoc);
         Path dir = output == null ? null : output.toAbsolutePath().getParent();
         if (dir != null && !Files.isDirectory(dir))
@@ -69,7 +78,7 @@ public final class ZtocGetFileCommand implements Callable<Integer> {
         try (RangeSource source = RangeSource.ofFile(layer);
              LayerReader reader = new LayerReader(ztoc, source)) {
             FileMetadata entry = reader.lookup(path)
-                    .orElseThrow(() -> new UserError(ExitCode.NOT_FOUND, "no file " + path + " in " + ztocFile));
+                    .orElseThrow(() -> new UserError(ExitCode.NOT_FOUND, "no file " + path + " in " + ztocName));
             FileMetadata target = reader.resolveHardlinks(entry);
             switch (target.type()) {
                 case REG -> { }
@@ -107,6 +116,6 @@ public final class ZtocGetFileCommand implements Callable<Integer> {
         if (size < ztoc.compressedArchiveSize())
             throw new UserError(ExitCode.INVALID_INPUT,
                     "%s is %d bytes, shorter than the %d-byte layer %s describes: not its layer"
-                            .formatted(layer, size, ztoc.compressedArchiveSize(), ztocFile));
+                            .formatted(layer, size, ztoc.compressedArchiveSize(), ztocName));
     }
 }

@@ -7,11 +7,11 @@ import dev.soci4j.ztoc.FileMetadata;
 import dev.soci4j.ztoc.SpanTable;
 import dev.soci4j.ztoc.Ztoc;
 import dev.soci4j.ztoc.ZtocCodec;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,8 +26,11 @@ public final class ZtocInfoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ZTOC", description = "A zTOC file.")
-    Path ztocFile;
+    @Parameters(index = "0", paramLabel = "ZTOC", description = "A zTOC file, or the digest (sha256:...) of a zTOC in the local store.")
+    String ztocArg;
+
+    @Mixin
+    StoreOptions store;
 
     @Option(names = "--json", description = "Print the fields of the reference's `soci ztoc info` as JSON.")
     boolean json;
@@ -42,7 +45,7 @@ public final class ZtocInfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        byte[] bytes = ZtocFiles.read(ztocFile);
+        byte[] bytes = ZtocFiles.load(ztocArg, store).bytes();
         Ztoc ztoc = ZtocCodec.decode(bytes);
         SpanTable spans = SpanTable.of(ztoc);
         List<FileInfo> files = new ArrayList<>(ztoc.files().size());
