@@ -25,7 +25,8 @@ fi
 size=$(stat -c %s "$layer")
 (( size >= 500000000 )) || { echo "layer is only $size bytes; need >= 500 MB" >&2; exit 1; }
 
-(cd "$root" && ./mvnw -q -B -DskipTests -pl bench,soci-cli -am package)
+# offline by default (MVN_OFFLINE=0 to allow downloads): a benchmark should not wait on the network
+(cd "$root" && ./mvnw -q -B $([[ "${MVN_OFFLINE:-1}" == 1 ]] && echo -o) -DskipTests -pl bench,soci-cli -am package)
 benchjar="$root/bench/target/soci4j-bench.jar"
 soci() { "$java" --enable-native-access=ALL-UNNAMED "$@"; }   # the CLI jar directly: JVM start, no build check
 cat "$layer" > /dev/null   # page cache warm for everyone
@@ -33,7 +34,9 @@ cat "$layer" > /dev/null   # page cache warm for everyone
 now() { date +%s%N; }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "== in-process (median of $runs runs after a warm-up) ==" >&2
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+load_start=$(load)
+echo "== in-process (median of $runs runs after a warm-up); load average $load_start ==" >&2
 "$java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$benchjar" dev.soci4j.bench.ZtocBench "$layer" "$runs" 200 \
   | tee "$work/inprocess.txt"
 
@@ -51,6 +54,7 @@ echo "== heap flat in layer size: the same build with -Xmx64m ==" >&2
 if soci -Xmx64m -jar "$root/soci-cli/target/soci.jar" ztoc build "$layer" -o "$work/mixed-64m.ztoc" > /dev/null \
    && cmp -s "$work/mixed.ztoc" "$work/mixed-64m.ztoc"; then small_heap="ok (identical zTOC)"; else small_heap="FAILED"; fi
 
+load_end=$(load)
 get() { awk -F= -v k="$1" '$1==k {print $2}' "$work/inprocess.txt"; }
 printf '\n%-44s %s\n' "layer" "$(awk -v s="$size" -v u="$(get uncompressed_bytes)" 'BEGIN{printf "%.1f MB gzip, %.1f MB tar", s/1e6, u/1e6}')"
 printf '%-44s %s files, %s spans\n' "zTOC" "$(get files)" "$(get spans)"
@@ -63,3 +67,6 @@ printf '%-44s %8.0f ms   ratio to pigz %s (target < 1)\n' "soci ztoc build, JVM 
 printf '%-44s median %s ms, p99 %s ms\n' "cold random 4 KiB read through the zTOC" "$(get cold_read_4k_median_ms)" "$(get cold_read_4k_p99_ms)"
 printf '%-44s %s MiB (before: %s MiB)\n' "peak heap during a build" "$(get heap_peak_during_build_mib)" "$(get heap_before_build_mib)"
 printf '%-44s %s\n' "build with -Xmx64m" "$small_heap"
+printf '%-44s %s at start, %s at end (%s cores)\n' "load average (1/5/15 min)" "$load_start" "$load_end" "$(nproc)"
+busy=$(awk -v a="${load_start%% *}" -v b="${load_end%% *}" 'BEGIN{print (a > 0.5 || b > 1.5) ? 1 : 0}')
+(( busy == 0 )) || echo "WARNING: the machine was busy; ratios are comparable within this run only, absolute times are not" >&2

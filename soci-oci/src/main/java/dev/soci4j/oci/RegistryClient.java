@@ -53,6 +53,9 @@ public final class RegistryClient implements AutoCloseable {
     private final RandomGenerator jitter;
     private final Map<String, RegistryHost> hosts = new ConcurrentHashMap<>();
     private final Map<RegistryHostOptions, HttpClient> clients = new ConcurrentHashMap<>();
+    /** CPU work of transfers (sha256 of pulled blobs), off the receiving threads; one thread per core. */
+    private final java.util.concurrent.ExecutorService cpu = java.util.concurrent.Executors.newFixedThreadPool(
+            Runtime.getRuntime().availableProcessors(), Thread.ofPlatform().name("soci4j-blob-hash-", 0).daemon().factory());
 
     private RegistryClient(Builder b) {
         this.credentials = b.credentials;
@@ -211,7 +214,7 @@ public final class RegistryClient implements AutoCloseable {
 
     /** Streams the blob into {@code target}, verified; the file appears only when complete and correct. */
     public void pullBlob(ImageReference repository, Descriptor blob, Path target) throws IOException {
-        host(repository).pullBlob(repository.repository(), blob, target, retry, jitter);
+        host(repository).pullBlob(repository.repository(), blob, target, retry, jitter, cpu);
     }
 
     /**
@@ -270,5 +273,6 @@ public final class RegistryClient implements AutoCloseable {
     @Override
     public void close() {
         clients.values().forEach(HttpClient::close);
+        cpu.shutdown();
     }
 }

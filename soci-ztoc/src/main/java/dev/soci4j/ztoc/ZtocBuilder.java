@@ -81,10 +81,10 @@ public final class ZtocBuilder {
         TarScanner scanner = new TarScanner();
         GzipIndex index;
         try (GzipIndexer indexer = new GzipIndexer(spanSizeBytes, scanner::feed)) {
-            do {
-                indexer.feed(chunk);
-                chunk.clear();
-            } while (fill(layer, chunk));
+            indexer.feed(chunk); // the bytes read to detect the format
+            while (indexer.feed(layer)) {
+                // the indexer reads the rest straight into its own buffers
+            }
             index = indexer.finish();
         }
         TarScan scan = scanner.finish();

@@ -102,8 +102,18 @@ final class BlobChannel implements ReadableByteChannel {
 
     private int readBody(ByteBuffer dst) throws IOException {
         if (dst.hasArray()) {
-            int n = body.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
-            if (n > 0) dst.position(dst.position() + n);
+            // java.net.http gives at most one 16 KiB socket read per read(); take what is already
+            // buffered too, without waiting, so large reads cost fewer calls (and hash updates) above.
+            byte[] array = dst.array();
+            int at = dst.arrayOffset() + dst.position();
+            int n = body.read(array, at, dst.remaining());
+            if (n <= 0) return n;
+            while (n < dst.remaining() && body.available() > 0) {
+                int more = body.read(array, at + n, dst.remaining() - n);
+                if (more <= 0) break;
+                n += more;
+            }
+            dst.position(dst.position() + n);
             return n;
         }
         if (scratch == null) scratch = new byte[BlobStreamer.BUFFER_BYTES];

@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
+import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,13 +27,13 @@ final class BlobDownload {
 
     private BlobDownload() {}
 
-    static void toFile(RegistryHost host, String repository, Descriptor blob, Path target, RetryPolicy retry, RandomGenerator jitter) throws IOException {
+    static void toFile(RegistryHost host, String repository, Descriptor blob, Path target, RetryPolicy retry, RandomGenerator jitter, Executor cpu) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path part = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
         boolean published = false;
         try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            MessageDigest hasher = Digest.newHasher();
+            BlobHasher hasher = new BlobHasher(cpu, BlobStreamer.BUFFER_BYTES);
             long received = 0;
             for (int attempt = 1; ; attempt++) {
                 BlobStreamer.Streamed streamed = host.call(new BlobStreamer(host, repository, blob.digest(), received, blob.size(), out, hasher));
@@ -51,7 +51,7 @@ final class BlobDownload {
                     throw new InterruptedIOException("interrupted resuming " + blob.digest());
                 }
             }
-            Digest actual = Digest.of(hasher);
+            Digest actual = hasher.digest();
             if (received != blob.size() || !actual.equals(blob.digest()))
                 throw new DigestMismatchException("blob %s from %s/%s".formatted(blob.digest(), host.registry(), repository), blob.digest(), actual, received);
             out.close();

@@ -7,6 +7,7 @@ import dev.soci4j.oci.RegistryException;
 import dev.soci4j.oci.http.Request;
 import dev.soci4j.oci.http.Response;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /**
@@ -44,9 +45,15 @@ final class BlobRangeReader implements RegistryEndpoint<byte[]> {
 
     @Override
     public byte[] onSuccess(Response response) throws IOException {
-        byte[] bytes = response.body().readNBytes(length);
-        if (bytes.length != length)
-            throw new RegistryException(describe(), response.status(), "got %d of %d bytes".formatted(bytes.length, length));
+        // Straight into the result: readNBytes(int) would gather 16 KiB pieces and copy them again.
+        byte[] bytes = new byte[length];
+        InputStream body = response.body();
+        int got = body.readNBytes(bytes, 0, length);
+        if (got != length)
+            throw new RegistryException(describe(), response.status(), "got %d of %d bytes".formatted(got, length));
+        // Reach the end of a 206 so the connection goes back to the pool: closing a body before its
+        // end makes java.net.http drop the connection, and the next read pays a new one.
+        if (response.status() == 206) body.read();
         return bytes;
     }
 

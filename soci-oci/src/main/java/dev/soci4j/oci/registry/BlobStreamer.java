@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
-import java.security.MessageDigest;
 
 /**
  * {@code GET /v2/<name>/blobs/<digest>} from {@code offset} (a Range request when resuming), copying
@@ -20,7 +19,7 @@ final class BlobStreamer implements RegistryEndpoint<BlobStreamer.Streamed> {
     /** Bytes copied, and the failure that stopped the body early, if any. */
     record Streamed(long bytes, IOException stoppedBy) {}
 
-    /** 1 MiB reads: larger buys nothing on loopback, smaller costs per-call overhead in the hasher. */
+    /** 1 MiB chunks to the hasher and the file: larger buys nothing on loopback, smaller costs per-chunk hand-offs. */
     static final int BUFFER_BYTES = 1 << 20;
 
     private final RegistryHost host;
@@ -29,9 +28,9 @@ final class BlobStreamer implements RegistryEndpoint<BlobStreamer.Streamed> {
     private final long offset;
     private final long size;
     private final WritableByteChannel out;
-    private final MessageDigest hasher;
+    private final BlobHasher hasher;
 
-    BlobStreamer(RegistryHost host, String repository, Digest digest, long offset, long size, WritableByteChannel out, MessageDigest hasher) {
+    BlobStreamer(RegistryHost host, String repository, Digest digest, long offset, long size, WritableByteChannel out, BlobHasher hasher) {
         this.host = host;
         this.repository = repository;
         this.digest = digest;
@@ -58,27 +57,44 @@ final class BlobStreamer implements RegistryEndpoint<BlobStreamer.Streamed> {
         long length = response.contentLength().orElse(-1);
         if (response.status() == 200 && offset == 0 && length >= 0 && length != size)
             throw new RegistryException(describe(), 200, "Content-Length %d differs from the descriptor's size %d".formatted(length, size));
-        byte[] buf = new byte[BUFFER_BYTES];
-        ByteBuffer wrapped = ByteBuffer.wrap(buf);
         long copied = 0;
         InputStream in = response.body();
-        try {
-            // read(), not readNBytes(): bytes of a partial read are kept when the connection then fails
-            for (int n; (n = in.read(buf, 0, (int) Math.min(buf.length, expected - copied + 1))) >= 0; ) {
-                if (copied + n > expected)
-                    throw new RegistryException(describe(), response.status(), "body longer than the descriptor's %d bytes".formatted(size));
-                hasher.update(buf, 0, n);
-                wrapped.clear().limit(n);
-                while (wrapped.hasRemaining()) out.write(wrapped);
-                copied += n;
+        while (true) {
+            // Fill whole buffers: java.net.http hands out at most one 16 KiB socket read per read(),
+            // and a hash task and a write per 16 KiB cost more than the bytes (measured on loopback).
+            byte[] buf = hasher.buffer();
+            int limit = (int) Math.min(buf.length, expected - copied + 1);
+            int filled = 0;
+            boolean ended = false;
+            IOException broke = null;
+            try {
+                while (filled < limit) {
+                    int n = in.read(buf, filled, limit - filled);
+                    if (n < 0) {
+                        ended = true;
+                        break;
+                    }
+                    filled += n;
+                }
+            } catch (IOException e) {
+                // The bytes that arrived are correct as far as the transport knows (the digest
+                // check at the end decides): keep them, and let the caller resume after them.
+                broke = e;
             }
-        } catch (RegistryException e) {
-            throw e;
-        } catch (IOException e) {
-            // The bytes already written are correct as far as the transport knows; the digest check
-            // at the end decides. Writing failures (disk full) are not resumable, though.
-            if (e instanceof java.nio.channels.ClosedChannelException) throw e;
-            return new Streamed(copied, e);
+            if (copied + filled > expected) {
+                hasher.release(buf);
+                throw new RegistryException(describe(), response.status(), "body longer than the descriptor's %d bytes".formatted(size));
+            }
+            if (filled > 0) {
+                hasher.update(buf, filled);   // hashed on the CPU pool while this thread writes
+                ByteBuffer wrapped = ByteBuffer.wrap(buf, 0, filled);
+                while (wrapped.hasRemaining()) out.write(wrapped);   // a failing write (disk full) is not resumable
+                copied += filled;
+            } else {
+                hasher.release(buf);
+            }
+            if (broke != null) return new Streamed(copied, broke);
+            if (ended) break;
         }
         return new Streamed(copied, copied < expected
                 ? new IOException("body ended after %d of %d bytes".formatted(offset + copied, size)) : null);

@@ -79,9 +79,9 @@ public final class RegistryHost {
     }
 
     /** Streams a blob into {@code target}, verified; see {@link BlobDownload}. */
-    public void pullBlob(String repository, Descriptor blob, Path target, RetryPolicy retry, RandomGenerator jitter) throws IOException {
+    public void pullBlob(String repository, Descriptor blob, Path target, RetryPolicy retry, RandomGenerator jitter, java.util.concurrent.Executor cpu) throws IOException {
         transfer(() -> {
-            BlobDownload.toFile(this, repository, blob, target, retry, jitter);
+            BlobDownload.toFile(this, repository, blob, target, retry, jitter, cpu);
             return null;
         });
     }
@@ -90,13 +90,13 @@ public final class RegistryHost {
     public byte[] pullBlobBytes(String repository, Descriptor blob) throws IOException {
         if (blob.size() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("blob too large for memory: " + blob.size());
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) blob.size());
-        java.security.MessageDigest hasher = Digest.newHasher();
+        BlobHasher hasher = new BlobHasher(Runnable::run, (int) Math.min(BlobStreamer.BUFFER_BYTES, Math.max(blob.size() + 1, 8192)));
         BlobStreamer.Streamed streamed = transfer(() -> call(new BlobStreamer(this, repository, blob.digest(), 0, blob.size(),
                 java.nio.channels.Channels.newChannel(out), hasher)));
         if (streamed.stoppedBy() != null)
             throw new RegistryException("pull blob %s from %s/%s".formatted(blob.digest(), registry, repository), 0,
                     streamed.stoppedBy().toString(), streamed.stoppedBy());
-        Digest actual = Digest.of(hasher);
+        Digest actual = hasher.digest();
         if (!actual.equals(blob.digest()) || out.size() != blob.size())
             throw new dev.soci4j.oci.DigestMismatchException("blob %s from %s/%s".formatted(blob.digest(), registry, repository), blob.digest(), actual, out.size());
         return out.toByteArray();

@@ -4,7 +4,7 @@ import dev.soci4j.ztoc.InvalidLayerException;
 
 /**
  * Skips a gzip member header (RFC 1952 §2.3), for readers that resume with raw inflate and meet the
- * next member inside a span. zlib validates the header during indexing; this checks what matters to
+ * next member inside a span. {@link GzipMemberFraming} validates headers fully during indexing; this checks what matters to
  * go on: magic, method, reserved flags, and the optional fields' lengths.
  */
 final class GzipHeader {
