@@ -30,7 +30,7 @@ public final class SpanTable {
         Span[] spans = new Span[count];
         return switch (info.algorithm()) {
             case GZIP -> {
-                GzipCheckpoints cps = GzipCheckpoints.parse(info.checkpoints());
+                GzipCheckpoints cps = GzipCheckpoints.parse(info.checkpointBlob());
                 if (cps.spanCount() != count)
                     throw new InvalidZtocException("zTOC has %d span digests but %d checkpoints"
                             .formatted(count, cps.spanCount()));

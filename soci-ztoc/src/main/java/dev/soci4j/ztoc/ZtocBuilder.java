@@ -89,7 +89,7 @@ public final class ZtocBuilder {
         }
         TarScan scan = scanner.finish();
         var info = new CompressionInfo(CompressionAlgorithm.GZIP, index.maxSpanId(), index.spanDigests(),
-                index.checkpoints().toBytes());
+                index.checkpointBlob()); // the indexer's blob itself: no copy
         return new Ztoc(Ztoc.VERSION, Ztoc.BUILD_TOOL_IDENTIFIER, index.compressedSize(), scan.archiveSize(),
                 scan.entries(), info);
     }
@@ -106,7 +106,7 @@ public final class ZtocBuilder {
         List<String> spanDigests = digests.finish();
         long size = digests.total();
         var info = new CompressionInfo(CompressionAlgorithm.UNCOMPRESSED, spanDigests.size() - 1, spanDigests,
-                TarZinfo.of(spanSizeBytes, size).encode());
+                ByteBuffer.wrap(TarZinfo.of(spanSizeBytes, size).encode()));
         return new Ztoc(Ztoc.VERSION, Ztoc.BUILD_TOOL_IDENTIFIER, size, scan.archiveSize(), scan.entries(), info);
     }
 

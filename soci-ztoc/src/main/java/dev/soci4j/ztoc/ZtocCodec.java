@@ -2,6 +2,7 @@ package dev.soci4j.ztoc;
 
 import dev.soci4j.ztoc.fbs.ZtocDecoder;
 import dev.soci4j.ztoc.fbs.ZtocEncoder;
+import java.nio.ByteBuffer;
 
 /**
  * zTOC bytes to and from {@link Ztoc} ({@code soci-format.md §1-3}). {@link #encode} writes exactly the
@@ -18,7 +19,19 @@ public final class ZtocCodec {
     }
 
     /**
+     * The zTOC's FlatBuffers bytes as a read-only buffer (position 0, limit the length), without the
+     * copy into an exact-size array that {@link #encode} makes: for writing a large zTOC out.
+     */
+    public static ByteBuffer encodeBuffer(Ztoc ztoc) {
+        return ZtocEncoder.encodeBuffer(ztoc);
+    }
+
+    /**
      * Parses and validates zTOC bytes from an untrusted source.
+     *
+     * <p>{@code bytes} is not copied: the zTOC's checkpoints blob is a read-only view of it, so the
+     * caller hands the array over and must not modify it afterwards (what was validated is what is
+     * served). The zTOC keeps the array alive.
      *
      * @throws InvalidZtocException if the buffer is malformed (bad offsets, lengths, UTF-8, unknown
      *                              entry type or algorithm) or fails {@link ZtocValidator#validate}

@@ -44,7 +44,7 @@ public final class ZtocValidator {
     }
 
     private static void validateGzip(Ztoc ztoc, CompressionInfo info) throws InvalidZtocException {
-        ByteBuffer blob = ByteBuffer.wrap(info.checkpoints()).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer blob = info.checkpointBlob().order(ByteOrder.LITTLE_ENDIAN);
         int length = blob.capacity();
         if (length < GZIP_HEADER_BYTES)
             throw new InvalidZtocException("gzip checkpoints: %d bytes, shorter than the %d-byte header"

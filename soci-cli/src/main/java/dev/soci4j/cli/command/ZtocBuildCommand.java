@@ -8,9 +8,12 @@ import dev.soci4j.cli.output.Table;
 import dev.soci4j.ztoc.Ztoc;
 import dev.soci4j.ztoc.ZtocBuilder;
 import dev.soci4j.ztoc.ZtocCodec;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -59,17 +62,24 @@ public final class ZtocBuildCommand implements Callable<Integer> {
         if (!Files.isDirectory(dir)) throw new UserError(ExitCode.NOT_FOUND, "no such directory: " + dir + " (for " + out + ")");
         long start = System.nanoTime();
         Ztoc ztoc = new ZtocBuilder(spanSize).build(layer);
-        byte[] bytes = ZtocCodec.encode(ztoc);
+        // the encoder's own buffer, written and hashed in place: a large zTOC is held once, not twice
+        ByteBuffer bytes = ZtocCodec.encodeBuffer(ztoc);
+        long size = bytes.remaining();
         Path tmp = Files.createTempFile(dir, ".ztoc-", ".tmp");
         try {
-            Files.write(tmp, bytes);
+            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ByteBuffer toWrite = bytes.duplicate();
+                while (toWrite.hasRemaining()) channel.write(toWrite);
+            }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        var result = new BuildResult(layer.toString(), out.toString(), digest, bytes.length, spanSize,
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        sha256.update(bytes.duplicate());
+        String digest = "sha256:" + HexFormat.of().formatHex(sha256.digest());
+        var result = new BuildResult(layer.toString(), out.toString(), digest, size, spanSize,
                 ztoc.numSpans(), ztoc.files().size(), ztoc.compressedArchiveSize(),
                 ztoc.uncompressedArchiveSize(), took.toMillis());
         var stdout = spec.commandLine().getOut();
@@ -79,7 +89,7 @@ public final class ZtocBuildCommand implements Callable<Integer> {
             new Table("FIELD", "VALUE")
                     .row("ztoc", out)
                     .row("digest", digest)
-                    .row("size", Sizes.bytes(bytes.length))
+                    .row("size", Sizes.bytes(size))
                     .row("files", ztoc.files().size())
                     .row("spans", ztoc.numSpans() + " of " + Sizes.bytes(spanSize))
                     .row("layer", Sizes.bytes(ztoc.compressedArchiveSize()) + " ("

@@ -256,11 +256,9 @@ final class FlatBufferReader {
             return utf8(stringBytes(s, elementPath), s, elementPath);
         }
 
-        /** The elements of a byte vector. */
-        byte[] bytes() {
-            byte[] bytes = new byte[length * elementSize];
-            System.arraycopy(buf, start, bytes, 0, bytes.length);
-            return bytes;
+        /** The elements' bytes as a read-only view of the buffer: no copy. */
+        ByteBuffer view() {
+            return ByteBuffer.wrap(buf, start, length * elementSize).slice().asReadOnlyBuffer();
         }
     }
 }

@@ -14,6 +14,7 @@ import dev.soci4j.ztoc.fbs.ZtocSchema.FileMetadataFields;
 import dev.soci4j.ztoc.fbs.ZtocSchema.TocFields;
 import dev.soci4j.ztoc.fbs.ZtocSchema.XattrFields;
 import dev.soci4j.ztoc.fbs.ZtocSchema.ZtocFields;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +33,12 @@ public final class ZtocDecoder {
     private ZtocDecoder() {
     }
 
+    /**
+     * Decodes {@code bytes}. The array is not copied: the returned zTOC's checkpoint blob is a
+     * read-only view of it (the bulk of a gzip zTOC; copying it would hold it twice), so the caller
+     * hands the array over and must not modify it afterwards. The view keeps the whole array alive
+     * as long as the zTOC is.
+     */
     public static Ztoc decode(byte[] bytes) throws InvalidZtocException {
         FlatBufferReader reader = new FlatBufferReader(bytes, "zTOC");
         Table root = reader.root(ROOT);
@@ -98,7 +105,8 @@ public final class ZtocDecoder {
         for (int i = 0; i < digestVector.length(); i++) {
             digests.add(digestVector.string(i));
         }
-        byte[] checkpoints = t.vector(CompressionInfoFields.CHECKPOINTS, "checkpoints", 1).bytes();
+        // a view of the input, not a copy: see decode's contract
+        ByteBuffer checkpoints = t.vector(CompressionInfoFields.CHECKPOINTS, "checkpoints", 1).view();
         return new CompressionInfo(algorithm, maxSpanId, digests, checkpoints);
     }
 }

@@ -8,7 +8,9 @@ import dev.soci4j.ztoc.Xattr;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Builds a zTOC's table of contents ({@code soci-format.md §1}, "TOC entries") from an uncompressed
@@ -44,7 +46,10 @@ public final class TarScanner {
         CLOSED
     }
 
+    private static final int MAX_SHARED_STRINGS = 4096;
+
     private final List<FileMetadata> entries = new ArrayList<>();
+    private final Map<String, String> sharedStrings = new HashMap<>();
     private final byte[] block = new byte[BLOCK];
     private State state = State.HEADER;
     private int blockFill;
@@ -273,11 +278,24 @@ public final class TarScanner {
             default -> throw new UnsupportedLayerException("entry %s (header at offset %d) has tar type '%s', which a zTOC cannot index"
                     .formatted(f.name, headerOffset, typeText(type)));
         };
-        entries.add(new FileMetadata(f.name, entryType, position, f.size, f.linkname, h.mode(),
-                f.uid & 0xFFFF_FFFFL, f.gid & 0xFFFF_FFFFL, f.uname, f.gname, f.mtime.rfc3339Nano(),
+        entries.add(new FileMetadata(f.name, entryType, position, f.size, shared(f.linkname), h.mode(),
+                f.uid & 0xFFFF_FFFFL, f.gid & 0xFFFF_FFFFL, shared(f.uname), shared(f.gname), shared(f.mtime.rfc3339Nano()),
                 h.devmajor(), h.devminor(), xattrs));
         currentSubject = "entry " + f.name;
         startSkip(dataBytes + padding(dataBytes), padding(dataBytes));
+    }
+
+    /**
+     * One instance per distinct value of the fields entries mostly share (owner names, mtimes, empty
+     * link names): a layer's entries stay the bulk of the heap a build holds, and a new string per
+     * field per entry would grow it by ~10 MB per 60,000 files. Bounded, so a layer of all-distinct
+     * values costs what it did before plus a constant.
+     */
+    private String shared(String value) {
+        String known = sharedStrings.get(value);
+        if (known != null) return known;
+        if (sharedStrings.size() < MAX_SHARED_STRINGS) sharedStrings.put(value, value);
+        return value;
     }
 
     private void startSkip(long bytes, long paddingBytes) {

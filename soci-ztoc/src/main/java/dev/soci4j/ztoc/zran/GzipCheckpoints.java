@@ -62,12 +62,21 @@ public record GzipCheckpoints(long spanSizeBytes, List<Checkpoint> checkpoints) 
      * not modify it afterwards.
      */
     public static GzipCheckpoints parse(byte[] blob) throws InvalidZtocException {
-        Objects.requireNonNull(blob, "blob");
-        if (blob.length < HEADER_SIZE) {
+        return parse(ByteBuffer.wrap(Objects.requireNonNull(blob, "blob")));
+    }
+
+    /**
+     * Reads the blob in {@code blob}'s remaining bytes, as {@link #parse(byte[])}. Nothing is copied:
+     * the windows are read-only views of the buffer's memory, so the caller must not modify it
+     * afterwards. The buffer's position, limit and byte order are left alone.
+     */
+    public static GzipCheckpoints parse(ByteBuffer blob) throws InvalidZtocException {
+        ByteBuffer buffer = Objects.requireNonNull(blob, "blob").slice().order(ByteOrder.LITTLE_ENDIAN);
+        int length = buffer.capacity();
+        if (length < HEADER_SIZE) {
             throw new InvalidZtocException("gzip checkpoints: blob of %d bytes is shorter than its %d-byte header"
-                    .formatted(blob.length, HEADER_SIZE));
+                    .formatted(length, HEADER_SIZE));
         }
-        ByteBuffer buffer = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);
         int count = buffer.getInt(0);
         long spanSize = buffer.getLong(4);
         if (count <= 0 || count > MAX_CHECKPOINTS) {
@@ -77,18 +86,18 @@ public record GzipCheckpoints(long spanSizeBytes, List<Checkpoint> checkpoints) 
         long v2Length = HEADER_SIZE + (long) count * PACKED_CHECKPOINT_SIZE;
         long v1Length = v2Length - PACKED_CHECKPOINT_SIZE;
         boolean v1;
-        if (blob.length == v2Length) v1 = false;
-        else if (blob.length == v1Length) v1 = true;
+        if (length == v2Length) v1 = false;
+        else if (length == v1Length) v1 = true;
         else {
             throw new InvalidZtocException(("gzip checkpoints: blob of %d bytes fits neither v2 (%d bytes) nor v1 "
-                    + "(%d bytes) for %d checkpoints").formatted(blob.length, v2Length, v1Length, count));
+                    + "(%d bytes) for %d checkpoints").formatted(length, v2Length, v1Length, count));
         }
         List<Checkpoint> list = new ArrayList<>(count);
         if (v1) list.add(Checkpoint.first(V1_IMPLIED_IN));
-        for (int offset = HEADER_SIZE; offset < blob.length; offset += PACKED_CHECKPOINT_SIZE) {
+        for (int offset = HEADER_SIZE; offset < length; offset += PACKED_CHECKPOINT_SIZE) {
             long in = buffer.getLong(offset);
             long out = buffer.getLong(offset + 8);
-            int bits = blob[offset + 16] & 0xff;
+            int bits = buffer.get(offset + 16) & 0xff;
             if (in < 0 || out < 0 || bits > 7 || (bits != 0 && in == 0)) {
                 throw new InvalidZtocException("gzip checkpoints: checkpoint %d has in=%d out=%d bits=%d"
                         .formatted(list.size(), in, out, bits));
@@ -101,7 +110,11 @@ public record GzipCheckpoints(long spanSizeBytes, List<Checkpoint> checkpoints) 
         return new GzipCheckpoints(spanSize, list);
     }
 
-    /** The v2 blob: little-endian, tightly packed, {@code 12 + N*32785} bytes. */
+    /**
+     * The v2 blob: little-endian, tightly packed, {@code 12 + N*32785} bytes, packed anew on each call.
+     * A builder's blob is already at hand ({@link GzipIndex#checkpointBlob()}); this is for tests and
+     * for writing a v1 blob back as v2.
+     */
     public byte[] toBytes() {
         byte[] blob = new byte[Math.toIntExact(HEADER_SIZE + (long) checkpoints.size() * PACKED_CHECKPOINT_SIZE)];
         ByteBuffer buffer = ByteBuffer.wrap(blob).order(ByteOrder.LITTLE_ENDIAN);

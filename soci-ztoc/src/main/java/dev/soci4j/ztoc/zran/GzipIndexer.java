@@ -1,13 +1,13 @@
 package dev.soci4j.ztoc.zran;
 
 import dev.soci4j.ztoc.InvalidLayerException;
+import dev.soci4j.ztoc.InvalidZtocException;
 import dev.soci4j.ztoc.UnsupportedLayerException;
 import dev.soci4j.ztoc.zlib.ZlibDataException;
 import dev.soci4j.ztoc.zlib.ZlibInflater;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ReadableByteChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -54,7 +54,7 @@ public final class GzipIndexer implements AutoCloseable {
     private final GzipMemberFraming framing = new GzipMemberFraming();
     private final OutputRing ring;
     private final SpanHashPipeline hashing;
-    private final List<Checkpoint> checkpoints = new ArrayList<>();
+    private final CheckpointBlobWriter checkpoints;
 
     private long totalIn;          // compressed bytes consumed by inflate
     private long totalOut;         // uncompressed bytes produced
@@ -78,6 +78,7 @@ public final class GzipIndexer implements AutoCloseable {
         if (spanSizeBytes <= 0) throw new IllegalArgumentException("span size must be positive: " + spanSizeBytes);
         this.spanSizeBytes = spanSizeBytes;
         this.sink = Objects.requireNonNull(sink, "sink");
+        this.checkpoints = new CheckpointBlobWriter(spanSizeBytes);
         this.inflater = ZlibInflater.openShared(ZlibInflater.Format.RAW);
         this.ring = new OutputRing(inflater.allocate(OUTPUT_RING_BYTES));
         this.hashing = new SpanHashPipeline(INPUT_SLOT_BYTES, INPUT_SLOTS, inflater::allocate);
@@ -136,13 +137,14 @@ public final class GzipIndexer implements AutoCloseable {
         checkOpen();
         try {
             if (phase != Phase.ENDED) {
-                throw new InvalidLayerException(totalIn == 0 && member == 0 && checkpoints.isEmpty()
+                throw new InvalidLayerException(totalIn == 0 && member == 0 && checkpoints.count() == 0
                         ? "gzip layer is empty"
                         : "gzip layer is truncated: it ends inside member %d at compressed offset %d"
                                 .formatted(member, totalIn));
             }
             List<String> digests = hashing.finish();
-            GzipIndex index = new GzipIndex(new GzipCheckpoints(spanSizeBytes, checkpoints), digests, totalIn, totalOut);
+            ByteBuffer blob = checkpoints.finish();
+            GzipIndex index = new GzipIndex(views(blob), blob, digests, totalIn, totalOut);
             state = State.FINISHED;
             return index;
         } catch (IOException | RuntimeException | Error e) {
@@ -191,9 +193,8 @@ public final class GzipIndexer implements AutoCloseable {
         framing.startData();
         phase = Phase.DATA;
         if (member == 0) { // the first checkpoint is just after the first member's header
-            Checkpoint first = Checkpoint.first(totalIn);
-            checkpoints.add(first);
-            hashing.cut(first.in(), 0);
+            checkpoints.add(totalIn, 0, 0, ring); // no output yet: a zero window
+            hashing.cut(totalIn, 0);
             lastCheckpointOut = 0;
         }
     }
@@ -244,15 +245,24 @@ public final class GzipIndexer implements AutoCloseable {
         boolean blockBoundary = (dataType & 128) != 0 && (dataType & 64) == 0;
         if (!blockBoundary) return;
         if (totalOut - lastCheckpointOut > spanSizeBytes) {
-            if (checkpoints.size() == GzipCheckpoints.MAX_CHECKPOINTS) {
+            if (checkpoints.count() == GzipCheckpoints.MAX_CHECKPOINTS) {
                 throw new UnsupportedLayerException(("gzip layer needs more than %d spans at span size %d "
                         + "(at uncompressed offset %d); use a larger span size")
                         .formatted(GzipCheckpoints.MAX_CHECKPOINTS, spanSizeBytes, totalOut));
             }
             int bits = dataType & 7;
-            checkpoints.add(new Checkpoint(totalIn, totalOut, bits, ring.window(totalOut)));
+            checkpoints.add(totalIn, totalOut, bits, ring);
             hashing.cut(totalIn, bits);
             lastCheckpointOut = totalOut;
+        }
+    }
+
+    /** The checkpoints as views of the blob (no copy); a blob we wrote that fails to parse is a bug. */
+    private static GzipCheckpoints views(ByteBuffer blob) {
+        try {
+            return GzipCheckpoints.parse(blob);
+        } catch (InvalidZtocException e) {
+            throw new IllegalStateException("the indexer wrote an invalid checkpoint blob: " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.soci4j.ztoc.zran;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Native memory that inflate writes into round and round, so the sink reads output where zlib wrote
@@ -34,18 +35,20 @@ final class OutputRing {
         return ring.slice(start, position - start).asReadOnlyBuffer();
     }
 
-    /** The last 32 KiB of output, zero-filled at the start when only {@code totalOut} bytes exist. */
-    ByteBuffer window(long totalOut) {
-        byte[] window = new byte[Checkpoint.WINDOW_SIZE];
+    /**
+     * Copies the last 32 KiB of output into {@code dst} at {@code offset}, zero-filled at the start when
+     * only {@code totalOut} bytes exist.
+     */
+    void copyWindow(long totalOut, byte[] dst, int offset) {
         int have = (int) Math.min(totalOut, Checkpoint.WINDOW_SIZE);
-        int at = Checkpoint.WINDOW_SIZE - have;
+        int at = offset + Checkpoint.WINDOW_SIZE - have;
+        Arrays.fill(dst, offset, at, (byte) 0);
         int start = position - have;
         if (start < 0) { // wrapped: the older part sits at the end of the ring
-            ring.get(capacity + start, window, at, -start);
+            ring.get(capacity + start, dst, at, -start);
             at += -start;
             start = 0;
         }
-        ring.get(start, window, at, position - start);
-        return ByteBuffer.wrap(window);
+        ring.get(start, dst, at, position - start);
     }
 }

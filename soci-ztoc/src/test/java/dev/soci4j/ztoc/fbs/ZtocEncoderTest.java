@@ -87,6 +87,35 @@ class ZtocEncoderTest {
         }
     }
 
+    /**
+     * The builder is sized once from {@code sizeBound}: never below the output (it would double), and
+     * close to it. The bytes do not depend on that size (the golden tests above use it too).
+     */
+    @Test
+    void sizeBoundCoversTheOutputWithoutWastingMuch(Random random) throws Exception {
+        List<Ztoc> ztocs = new java.util.ArrayList<>();
+        for (String name : List.of("gnu.tar.gz.span1m.ztoc", "pax.tar.gz.span1m.ztoc", "gnu.tar.span1m.ztoc")) {
+            ztocs.add(ZtocDecoder.decode(Golden.bytes(name)));
+        }
+        for (int i = 0; i < 200; i++) ztocs.add(ZtocSamples.randomValid(random));
+        for (Ztoc ztoc : ztocs) {
+            int length = ZtocEncoder.encode(ztoc).length;
+            assertThat(ZtocEncoder.sizeBound(ztoc, null)).as("%s", ztoc.compressionInfo())
+                    .isGreaterThanOrEqualTo(length).isLessThanOrEqualTo(length + length / 8 + (64 << 10));
+        }
+    }
+
+    @Test
+    void encodeBufferIsAReadOnlyViewOfTheSameBytes(Random random) throws Exception {
+        Ztoc ztoc = ZtocSamples.randomValid(random);
+        java.nio.ByteBuffer buffer = ZtocEncoder.encodeBuffer(ztoc);
+        byte[] viewed = new byte[buffer.remaining()];
+        buffer.duplicate().get(viewed);
+        assertThat(buffer.isReadOnly()).isTrue();
+        assertThat(buffer.position()).isZero();
+        assertThat(viewed).isEqualTo(ZtocEncoder.encode(ztoc));
+    }
+
     private static Ztoc withFiles(List<FileMetadata> files) {
         Ztoc small = ZtocSamples.smallTar();
         return new Ztoc(small.version(), small.buildToolIdentifier(), small.compressedArchiveSize(),
