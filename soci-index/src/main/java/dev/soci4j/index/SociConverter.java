@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.soci4j.index.build.BlobPublisher;
 import dev.soci4j.index.build.IndexBuilder;
+import dev.soci4j.index.build.LayerSink;
 import dev.soci4j.index.store.IndexStore;
 import dev.soci4j.oci.Descriptor;
 import dev.soci4j.oci.Digest;
@@ -30,10 +31,13 @@ import org.slf4j.LoggerFactory;
  * platform; other platforms are kept unchanged. A single-manifest image is wrapped in an index,
  * a Docker manifest list becomes an OCI index.
  *
- * <p><b>Order.</b> Every index is built (and stored locally) before anything is written to the
- * destination, so a failed build leaves it untouched. Then: image blobs (when the destination is
- * another repository or layout), zTOCs, the empty config, SOCI index manifests, rewritten image
- * manifests, and the new index, tagged, last: no reader ever sees a manifest whose parts are missing.
+ * <p><b>Order.</b> When the destination is another repository or layout, each layer is uploaded
+ * while it streams from the source to be indexed (read once, no copy on disk; a layer goes up only
+ * complete and verified). Every index is built (and stored locally) before any manifest is written
+ * to the destination, so a failed build leaves no manifest and no tag there, at most unreferenced
+ * verified blobs. Then: the image blobs not yet copied (config, skipped layers), zTOCs, the empty
+ * config, SOCI index manifests, rewritten image manifests, and the new index, tagged, last: no
+ * reader ever sees a manifest whose parts are missing.
  *
  * <p><b>Re-converting.</b> An already converted image is converted from what it was: existing SOCI
  * index descriptors are dropped and {@code com.amazon.soci.index-digest} annotations removed before
@@ -65,12 +69,15 @@ public final class SociConverter {
             ImageResolver.Root root = ImageResolver.root(src.store(), src.sourceReference(), image);
             List<ImageResolver.Selected> selected = ImageResolver.select(src.store(), root, image, request.platforms());
 
-            // 1. build every index before touching the destination
+            // 1. build every index before any manifest goes to the destination; layers stream there meanwhile
+            boolean copyBlobs = !src.sameStoreAs(dst);
+            BlobPublisher publisher = new BlobPublisher(dst.store(), client, registryRepo(dst));
+            LayerSink copyLayers = copyBlobs ? publisher.layerSink(registryRepo(src)) : null;
             IndexBuilder builder = new IndexBuilder(store, request.build(), progress);
             List<Converted> converted = new ArrayList<>();
             for (ImageResolver.Selected sel : selected) {
                 String name = image + " (" + sel.platform() + ")";
-                BuiltIndex built = builder.build(src.store(), name, sel.manifest(), SociVersion.V2, null);
+                BuiltIndex built = builder.build(src.store(), name, sel.manifest(), SociVersion.V2, null, copyLayers);
                 RawManifest rewritten = rewriteManifest(sel.raw(), built.manifest().digest());
                 Descriptor soci = new Descriptor(MediaTypes.OCI_MANIFEST, built.manifest().digest(), built.manifest().size(), List.of(),
                         Map.of(SociAnnotations.IMAGE_MANIFEST_DIGEST, rewritten.digest().toString()), sel.platform(), SociVersion.V2.artifactType());
@@ -79,9 +86,8 @@ public final class SociConverter {
             }
             RawManifest newIndex = newIndex(root, converted);
 
-            // 2. publish children first, the tagged index last
-            BlobPublisher publisher = new BlobPublisher(dst.store(), client, registryRepo(dst));
-            if (!src.sameStoreAs(dst)) {
+            // 2. publish children first, the tagged index last (blobs already copied are skipped)
+            if (copyBlobs) {
                 List<Descriptor> blobs = new ArrayList<>();
                 for (Converted c : converted) {
                     blobs.add(c.selected().manifest().config());

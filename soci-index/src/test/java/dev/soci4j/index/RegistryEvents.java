@@ -13,8 +13,8 @@ import java.util.List;
  * mount and pull, in order, to this loopback sink. Gives the push order without a proxy.
  */
 final class RegistryEvents implements AutoCloseable {
-    /** One event: action (push, mount, pull, delete), repository, media type, digest, tag (may be empty). */
-    record Event(String action, String repository, String mediaType, String digest, String tag) {}
+    /** One event: action (push, mount, pull, delete), repository, media type, digest, tag (may be empty), HTTP method (a HEAD is a pull too). */
+    record Event(String action, String repository, String mediaType, String digest, String tag, String method) {}
 
     private final HttpServer server;
     private final List<Event> events = new ArrayList<>();
@@ -27,7 +27,7 @@ final class RegistryEvents implements AutoCloseable {
                 for (JsonNode e : body.path("events")) {
                     JsonNode t = e.path("target");
                     events.add(new Event(e.path("action").asText(), t.path("repository").asText(), t.path("mediaType").asText(),
-                            t.path("digest").asText(), t.path("tag").asText("")));
+                            t.path("digest").asText(), t.path("tag").asText(""), e.path("request").path("method").asText("")));
                 }
                 events.notifyAll();
             }

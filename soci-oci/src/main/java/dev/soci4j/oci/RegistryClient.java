@@ -40,6 +40,11 @@ public final class RegistryClient implements AutoCloseable {
     public static final int DEFAULT_MAX_TRANSFERS_PER_HOST = 8;
     /** Blobs up to this size go up in one PUT; larger ones in chunks of this size (a failed chunk costs at most this much). */
     public static final long DEFAULT_CHUNK_BYTES = 64L << 20;
+    /**
+     * Streamed uploads send a PATCH per 8 MiB (about 130 for a 1 GiB layer) and hold that much in
+     * memory per upload: memory stays flat in blob size and a repeated PATCH resends the same bytes.
+     */
+    public static final int STREAM_CHUNK_BYTES = 8 << 20;
     /** distribution's default page size is 100; we ask for more to save round trips. */
     public static final int TAG_PAGE_SIZE = 1000;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
@@ -244,6 +249,23 @@ public final class RegistryClient implements AutoCloseable {
         long size = Files.size(file);
         if (size != blob.size()) throw new IllegalArgumentException("file %s has %d bytes, descriptor %s says %d".formatted(file, size, blob.digest(), blob.size()));
         return pushBlob(repository, blob.digest(), RequestBody.of(file, 0, size));
+    }
+
+    /**
+     * Uploads a blob from a stream unless the repository already has it (then {@code body} is left
+     * unread); returns whether bytes were sent. Size and digest are the descriptor's: the blob is
+     * published only when {@code body} ends cleanly after exactly that many bytes (a
+     * {@link VerifyingChannel} has then checked them) and the registry's own digest check passes; on
+     * any failure the upload session is cancelled, leaving nothing behind. Memory is one chunk of
+     * {@link #STREAM_CHUNK_BYTES}, whatever the blob's size. The caller closes {@code body}.
+     */
+    public boolean pushBlob(ImageReference repository, Descriptor blob, java.nio.channels.ReadableByteChannel body) throws IOException {
+        if (blobSize(repository, blob.digest()).isPresent()) {
+            log.atDebug().addKeyValue("registry", repository.registry()).addKeyValue("layer", blob.digest()).log("blob exists, skipped");
+            return false;
+        }
+        host(repository).pushBlob(repository.repository(), blob, body, STREAM_CHUNK_BYTES);
+        return true;
     }
 
     /** Uploads bytes as a blob unless the repository already has them; returns whether bytes were sent. */

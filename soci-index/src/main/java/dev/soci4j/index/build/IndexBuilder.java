@@ -44,13 +44,17 @@ import org.slf4j.LoggerFactory;
  * {@link BuildOptions#parallelLayers()} layers at once: each on a virtual thread that reads ahead
  * from the source, the inflate and tar scan on a bounded platform pool (zlib calls pin a carrier).
  * zTOCs go into the local store as they finish; the index manifest is returned, not stored (its
- * record needs what only the caller knows). Thread-safe; one build per call.
+ * record needs what only the caller knows). Given a {@link LayerSink} (a convert to another store),
+ * each layer that is read is also uploaded as it streams ({@link TeeChannel}): read once, no temp
+ * file; a failure of either side stops both and publishes nothing. Thread-safe; one build per call.
  */
 public final class IndexBuilder {
     private static final Logger log = LoggerFactory.getLogger(IndexBuilder.class);
     /** Read-ahead per layer: 4 chunks of 1 MiB keep the inflater fed across network hiccups at 4 MiB per layer. */
     private static final int READ_AHEAD_CHUNK_BYTES = 1 << 20;
     private static final int READ_AHEAD_DEPTH = 4;
+    /** A streamed upload sends 8 MiB per request: 12 chunks of 1 MiB let reading and inflating go on while one is in flight. */
+    private static final int COPY_DEPTH = 12;
     /** Progress granularity: a bar redraw per 1 MiB is smooth and cheap. */
     private static final long PROGRESS_STEP_BYTES = 1 << 20;
     /** The basename of an opaque-directory whiteout (overlayfs convention used in image layers). */
@@ -76,6 +80,16 @@ public final class IndexBuilder {
      * @throws LayerIndexException        reading or indexing a layer failed (names the layer)
      */
     public BuiltIndex build(ImageStore source, String image, ImageManifest manifest, SociVersion version, Descriptor subject) throws IOException {
+        return build(source, image, manifest, version, subject, null);
+    }
+
+    /**
+     * As {@link #build(ImageStore, String, ImageManifest, SociVersion, Descriptor)}, also storing every
+     * layer it reads in {@code copyTo} (null for none) while it streams. Layers it does not read
+     * (skipped, or a stored zTOC reused) are left for the caller to copy.
+     */
+    public BuiltIndex build(ImageStore source, String image, ImageManifest manifest, SociVersion version, Descriptor subject,
+                            LayerSink copyTo) throws IOException {
         checkIsImage(image, manifest);
         List<Descriptor> layers = manifest.layers();
         List<LayerOutcome> outcomes = new ArrayList<>(java.util.Collections.nCopies(layers.size(), null));
@@ -88,7 +102,7 @@ public final class IndexBuilder {
                 futures.add(io.submit(() -> {
                     permits.acquire();
                     try {
-                        return indexLayer(source, image, layer, cpu);
+                        return indexLayer(source, image, layer, cpu, io, copyTo);
                     } finally {
                         permits.release();
                     }
@@ -131,7 +145,8 @@ public final class IndexBuilder {
                 throw new UnsupportedImageException("%s: layer %s has unknown media type %s".formatted(image, layer.digest(), layer.mediaType()));
     }
 
-    private LayerOutcome indexLayer(ImageStore source, String image, Descriptor layer, ExecutorService cpu) throws IOException {
+    private LayerOutcome indexLayer(ImageStore source, String image, Descriptor layer, ExecutorService cpu, ExecutorService uploads,
+                                    LayerSink copyTo) throws IOException {
         LayerKind kind = LayerKind.of(layer.mediaType()).orElseThrow();
         if (layer.size() < options.minLayerSizeBytes()) return finish(image, new LayerOutcome.Skipped(layer, LayerOutcome.SkipReason.BELOW_MIN_SIZE));
         if (kind == LayerKind.ZSTD) return finish(image, new LayerOutcome.Skipped(layer, LayerOutcome.SkipReason.ZSTD));
@@ -139,18 +154,12 @@ public final class IndexBuilder {
             var reused = reuse(layer);
             if (reused != null) return finish(image, new LayerOutcome.Indexed(layer, reused, true));
         }
+        boolean copy = copyTo != null && copyTo.needs(layer);
         progress.layerStarted(image, layer, layer.size());
         Ztoc ztoc;
-        try (ReadableByteChannel blob = source.openBlob(layer);
-             ReadAheadChannel ahead = new ReadAheadChannel(
-                     new CountingChannel(blob, PROGRESS_STEP_BYTES, n -> progress.bytesRead(layer, n, layer.size())),
-                     READ_AHEAD_CHUNK_BYTES, READ_AHEAD_DEPTH)) {
-            Future<Ztoc> built = cpu.submit(() -> {
-                Ztoc z = new ZtocBuilder(options.spanSizeBytes()).build(ahead);
-                drain(ahead); // the digest is checked at the end of the stream: reach it
-                return z;
-            });
-            ztoc = built.get();
+        try (ReadableByteChannel blob = source.openBlob(layer)) {
+            ReadableByteChannel counted = new CountingChannel(blob, PROGRESS_STEP_BYTES, n -> progress.bytesRead(layer, n, layer.size()));
+            ztoc = copy ? buildAndCopy(counted, layer, copyTo, cpu, uploads) : build(counted, cpu);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnsupportedLayerException u && u.getMessage().contains("zstd"))
                 return finish(image, new LayerOutcome.Skipped(layer, LayerOutcome.SkipReason.ZSTD));
@@ -168,6 +177,69 @@ public final class IndexBuilder {
         IndexedLayer indexed = new IndexedLayer(record.digest(), bytes.length, layer.digest(), layer.mediaType(),
                 options.spanSizeBytes(), options.optimizeXattrs() && !needsXattrs(ztoc));
         return finish(image, new LayerOutcome.Indexed(layer, indexed, false));
+    }
+
+    private Ztoc build(ReadableByteChannel blob, ExecutorService cpu) throws IOException, ExecutionException, InterruptedException {
+        try (ReadAheadChannel ahead = new ReadAheadChannel(blob, READ_AHEAD_CHUNK_BYTES, READ_AHEAD_DEPTH)) {
+            return cpu.submit(() -> buildZtoc(ahead)).get();
+        }
+    }
+
+    /**
+     * Builds the zTOC and uploads the layer from one read of the source. Either side's failure aborts
+     * the tee, which fails the other side's next read (an upload then cancels its session, publishing
+     * nothing); both are waited for, and the first failure is what is thrown.
+     */
+    private Ztoc buildAndCopy(ReadableByteChannel blob, Descriptor layer, LayerSink copyTo, ExecutorService cpu, ExecutorService io)
+            throws IOException, ExecutionException, InterruptedException {
+        try (TeeChannel tee = new TeeChannel(blob, READ_AHEAD_CHUNK_BYTES, READ_AHEAD_DEPTH, COPY_DEPTH)) {
+            Future<Ztoc> built = cpu.submit(() -> {
+                try {
+                    return buildZtoc(tee.branch(0));
+                } catch (Throwable t) {
+                    tee.abort(t);
+                    throw t;
+                }
+            });
+            Future<Void> copied = io.submit(() -> {
+                try (ReadableByteChannel body = tee.branch(1)) {
+                    copyTo.put(layer, body);
+                    return null;
+                } catch (Throwable t) {
+                    tee.abort(t);
+                    throw t;
+                }
+            });
+            try {
+                return awaitBoth(tee, built, copied);
+            } catch (InterruptedException e) {
+                tee.abort(e);
+                throw e;
+            }
+        }
+    }
+
+    /** Waits for both sides; on a failure throws the cause the tee was first aborted with (the other side's is its echo). */
+    private static Ztoc awaitBoth(TeeChannel tee, Future<Ztoc> built, Future<Void> copied) throws ExecutionException, InterruptedException {
+        Ztoc ztoc = null;
+        try {
+            ztoc = built.get();
+        } catch (ExecutionException e) {
+            // reported below, once the upload has stopped too
+        }
+        try {
+            copied.get();
+        } catch (ExecutionException e) {
+            // as above
+        }
+        if (tee.failure() != null) throw new ExecutionException(tee.failure());
+        return ztoc;
+    }
+
+    private Ztoc buildZtoc(ReadableByteChannel in) throws IOException {
+        Ztoc z = new ZtocBuilder(options.spanSizeBytes()).build(in);
+        drain(in); // the digest is checked at the end of the stream: reach it
+        return z;
     }
 
     private IndexedLayer reuse(Descriptor layer) throws IOException {

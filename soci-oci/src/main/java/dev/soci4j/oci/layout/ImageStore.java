@@ -28,6 +28,15 @@ public interface ImageStore {
     /** Stores a verified local file as this blob. */
     void putBlob(Descriptor blob, Path file) throws IOException;
 
+    /**
+     * Stores the blob read from {@code body}, a stream of the descriptor's size and digest, with no
+     * copy on disk beyond the store's own. It becomes visible only complete and verified: after
+     * {@code body} ended cleanly (-1) with the descriptor's size and digest; on a failure nothing is
+     * published. When the store already has the blob, {@code body} may be left unread. The caller
+     * closes {@code body}.
+     */
+    void putBlob(Descriptor blob, ReadableByteChannel body) throws IOException;
+
     /** Stores manifest bytes by digest, and under {@code tag} when not null. */
     void putManifest(RawManifest manifest, String tag) throws IOException;
 

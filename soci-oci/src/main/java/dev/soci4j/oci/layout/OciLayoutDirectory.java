@@ -122,6 +122,34 @@ public final class OciLayoutDirectory implements ImageStore {
         copyVerified(file, blob, target);
     }
 
+    @Override
+    public void putBlob(Descriptor blob, ReadableByteChannel body) throws IOException {
+        Path target = blobPath(blob.digest());
+        if (Files.exists(target)) return;
+        Path part = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".part");
+        try {
+            MessageDigest hasher = Digest.newHasher();
+            long n = 0;
+            try (FileChannel out = FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
+                for (int r; (r = body.read(buf)) >= 0; ) {
+                    buf.flip();
+                    hasher.update(buf.duplicate());
+                    while (buf.hasRemaining()) out.write(buf);
+                    buf.clear();
+                    n += r;
+                    if (n > blob.size()) throw new DigestMismatchException("blob stream for layout " + root + " (longer than the descriptor's "
+                            + blob.size() + " bytes)", blob.digest(), Digest.of(hasher), n);
+                }
+            }
+            Digest actual = Digest.of(hasher);
+            if (n != blob.size() || !actual.equals(blob.digest())) throw new DigestMismatchException("blob stream for layout " + root, blob.digest(), actual, n);
+            Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
     /** Copies through a part file next to the target, hashing as it goes; publishes only a verified copy. */
     private static void copyVerified(Path source, Descriptor blob, Path target) throws IOException {
         Path part = Files.createTempFile(target.toAbsolutePath().getParent(), "." + target.getFileName(), ".part");

@@ -47,6 +47,11 @@ public final class RegistryImageStore implements ImageStore {
     }
 
     @Override
+    public void putBlob(Descriptor blob, ReadableByteChannel body) throws IOException {
+        client.pushBlob(repository, blob, body);
+    }
+
+    @Override
     public void putManifest(RawManifest manifest, String tag) throws IOException {
         client.pushManifest(tag == null ? repository.withDigest(manifest.digest()) : repository.withTag(tag), manifest);
     }

@@ -151,6 +151,18 @@ public final class RegistryHost {
         });
     }
 
+    /**
+     * Uploads a blob of known size and digest from a stream, in memory chunks of {@code chunkBytes}
+     * (see {@link StreamedUpload}): published only after the body ended cleanly, the session
+     * cancelled on any failure. Does not close the body.
+     */
+    public void pushBlob(String repository, Descriptor blob, java.nio.channels.ReadableByteChannel body, int chunkBytes) throws IOException {
+        transfer(() -> {
+            new StreamedUpload(this, repository, blob, chunkBytes).run(body);
+            return null;
+        });
+    }
+
     private static RequestBody slice(RequestBody body, long start, long length) {
         return switch (body) {
             case RequestBody.FileSlice f -> RequestBody.of(f.file(), f.offset() + start, length);
