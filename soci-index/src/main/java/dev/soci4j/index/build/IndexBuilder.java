@@ -180,8 +180,9 @@ public final class IndexBuilder {
     }
 
     private Ztoc build(ReadableByteChannel blob, ExecutorService cpu) throws IOException, ExecutionException, InterruptedException {
-        try (ReadAheadChannel ahead = new ReadAheadChannel(blob, READ_AHEAD_CHUNK_BYTES, READ_AHEAD_DEPTH)) {
-            return cpu.submit(() -> buildZtoc(ahead)).get();
+        // one branch: the network read of the layer runs ahead of its inflate on the CPU pool
+        try (TeeChannel ahead = new TeeChannel(blob, READ_AHEAD_CHUNK_BYTES, READ_AHEAD_DEPTH)) {
+            return cpu.submit(() -> buildZtoc(ahead.branch(0))).get();
         }
     }
 
