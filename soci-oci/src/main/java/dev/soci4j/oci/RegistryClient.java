@@ -5,6 +5,9 @@ import dev.soci4j.oci.auth.RegistryAuthenticator;
 import dev.soci4j.oci.http.HttpPipeline;
 import dev.soci4j.oci.http.RequestBody;
 import dev.soci4j.oci.http.RetryPolicy;
+import dev.soci4j.oci.http.SocketTransport;
+import dev.soci4j.oci.http.Step;
+import dev.soci4j.oci.http.Transport;
 import dev.soci4j.oci.manifest.ImageIndex;
 import dev.soci4j.oci.manifest.Manifest;
 import dev.soci4j.oci.manifest.RawManifest;
@@ -48,6 +51,11 @@ public final class RegistryClient implements AutoCloseable {
     /** distribution's default page size is 100; we ask for more to save round trips. */
     public static final int TAG_PAGE_SIZE = 1000;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * {@code -Dsoci4j.http.transport=jdk} ends the pipeline in java.net.http instead of blocking sockets,
+     * for comparisons in {@code bench/registry-pull.sh}; token requests always use java.net.http.
+     */
+    static final String TRANSPORT_PROPERTY = "soci4j.http.transport";
 
     private final CredentialSource credentials;
     private final Map<String, RegistryHostOptions> hostOptions;
@@ -58,6 +66,7 @@ public final class RegistryClient implements AutoCloseable {
     private final RandomGenerator jitter;
     private final Map<String, RegistryHost> hosts = new ConcurrentHashMap<>();
     private final Map<RegistryHostOptions, HttpClient> clients = new ConcurrentHashMap<>();
+    private final Map<RegistryHostOptions, SocketTransport> transports = new ConcurrentHashMap<>();
     /** CPU work of transfers (sha256 of pulled blobs), off the receiving threads; one thread per core. */
     private final java.util.concurrent.ExecutorService cpu = java.util.concurrent.Executors.newFixedThreadPool(
             Runtime.getRuntime().availableProcessors(), Thread.ofPlatform().name("soci4j-blob-hash-", 0).daemon().factory());
@@ -119,7 +128,9 @@ public final class RegistryClient implements AutoCloseable {
         String apiHost = registry.equals(ImageReference.DOCKER_HUB) ? ImageReference.DOCKER_HUB_API : registry;
         URI base = URI.create((options.plainHttp() ? "http://" : "https://") + apiHost + "/");
         RegistryAuthenticator auth = new RegistryAuthenticator(registry, base, credentials, client, clock);
-        return new RegistryHost(registry, base, HttpPipeline.forRegistry(client, auth, retry, jitter), maxTransfersPerHost);
+        Step transport = "jdk".equals(System.getProperty(TRANSPORT_PROPERTY)) ? new Transport(client)
+                : transports.computeIfAbsent(options, o -> new SocketTransport(o.plainHttp() ? null : TlsContexts.forOptions(o), CONNECT_TIMEOUT));
+        return new RegistryHost(registry, base, HttpPipeline.forRegistry(transport, auth, retry, jitter), maxTransfersPerHost);
     }
 
     private HttpClient newHttpClient(RegistryHostOptions options) {
@@ -295,6 +306,7 @@ public final class RegistryClient implements AutoCloseable {
     @Override
     public void close() {
         clients.values().forEach(HttpClient::close);
+        transports.values().forEach(SocketTransport::close);
         cpu.shutdown();
     }
 }

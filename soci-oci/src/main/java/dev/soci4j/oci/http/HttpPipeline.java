@@ -13,14 +13,19 @@ public final class HttpPipeline {
         this.steps = List.copyOf(steps);
     }
 
-    /** The standard stack for one registry host. */
+    /** The standard stack for one registry host, ending in java.net.http. */
     public static HttpPipeline forRegistry(HttpClient client, Authenticator authenticator, RetryPolicy retry, RandomGenerator jitter) {
+        return forRegistry(new Transport(client), authenticator, retry, jitter);
+    }
+
+    /** The standard stack for one registry host, ending in {@code transport} ({@link SocketTransport} or {@link Transport}). */
+    public static HttpPipeline forRegistry(Step transport, Authenticator authenticator, RetryPolicy retry, RandomGenerator jitter) {
         return new HttpPipeline(List.of(
                 new RetryStep(retry, jitter),   // 1. 429/5xx/resets: jittered backoff, Retry-After, bounded attempts
                 new RangeStep(),                // 2. Range answers: 206 checked, full 200 skipped to the offset
                 new RedirectStep(),             // 3. follow up to 20 redirects; no Authorization to other hosts
                 new AuthStep(authenticator),    // 4. credentials on the registry host; answer one 401 challenge
-                new Transport(client)));        // 5. java.net.http, Redirect.NEVER
+                transport));                    // 5. blocking sockets (or java.net.http), never following redirects
     }
 
     public Response execute(Request request) throws IOException {
