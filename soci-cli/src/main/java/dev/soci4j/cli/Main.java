@@ -1,6 +1,8 @@
 package dev.soci4j.cli;
 
 import dev.soci4j.cli.command.BuilderCommand;
+import dev.soci4j.cli.command.MountCommand;
+import dev.soci4j.cli.command.UmountCommand;
 import dev.soci4j.cli.command.ConvertCommand;
 import dev.soci4j.cli.command.CreateCommand;
 import dev.soci4j.cli.command.DemoCommand;
@@ -25,7 +27,7 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "Seekable OCI for the JVM: build SOCI indexes and zTOCs, and read container layers lazily.",
         subcommands = {ConvertCommand.class, CreateCommand.class, PushCommand.class, IndexCommand.class, ZtocCommand.class,
-                RebuildDbCommand.class, DemoCommand.class, BuilderCommand.class, CommandLine.HelpCommand.class})
+                RebuildDbCommand.class, MountCommand.class, UmountCommand.class, DemoCommand.class, BuilderCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,

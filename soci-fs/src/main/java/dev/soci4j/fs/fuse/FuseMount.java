@@ -1,0 +1,124 @@
+package dev.soci4j.fs.fuse;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link FuseFilesystem} mounted read-only at a directory with mount(2) on a {@code /dev/fuse}
+ * connection (needs root, or CAP_SYS_ADMIN), served by several platform reader threads (each FFM
+ * call pins its carrier, so virtual threads would gain nothing). {@link #close()} unmounts (lazily
+ * when busy), aborts the connection if readers are still blocked, and closes the fd; it never hangs.
+ */
+public final class FuseMount implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FuseMount.class);
+    /** How long close() waits for the reader threads once the connection has ended. */
+    private static final Duration READERS_EXIT_WAIT = Duration.ofSeconds(5);
+    public static final int DEFAULT_READER_THREADS = 4;
+
+    private final Path mountPoint;
+    private final int fd;
+    private final FuseSession session;
+    private final List<Thread> readers = new ArrayList<>();
+    private volatile long connectionId = -1;
+    private boolean closed;
+
+    private FuseMount(Path mountPoint, int fd, FuseSession session) {
+        this.mountPoint = mountPoint;
+        this.fd = fd;
+        this.session = session;
+    }
+
+    /** Mounts {@code fs} at {@code dir} (an existing directory) and starts {@code threads} readers. */
+    public static FuseMount mount(Path dir, FuseFilesystem fs, String fsName, int threads) throws IOException {
+        Path target = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(target)) throw new IOException("mount point %s is not a directory".formatted(target));
+        int fd = Libc.open("/dev/fuse", Libc.O_RDWR | Libc.O_CLOEXEC);
+        try {
+            String options = "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions".formatted(fd);
+            Libc.mount("soci:" + fsName, target.toString(), "fuse.soci", Libc.MS_RDONLY | Libc.MS_NOSUID, options);
+        } catch (IOException e) {
+            Libc.close(fd);
+            throw new IOException("cannot mount FUSE at %s: %s".formatted(target, e.getMessage()), e);
+        }
+        FuseMount mount = new FuseMount(target, fd, new FuseSession(fd, fs, fsName));
+        // readers first: the kernel's INIT is waiting, and any stat of the mount point blocks until answered
+        for (int i = 0; i < threads; i++) {
+            Thread t = Thread.ofPlatform().daemon().name("fuse-" + fsName + "-" + i).start(mount.session::serve);
+            mount.readers.add(t);
+        }
+        mount.connectionId = connectionId(target);
+        log.atDebug().addKeyValue("mount", target).addKeyValue("threads", threads).log("mounted fuse layer");
+        return mount;
+    }
+
+    private static long connectionId(Path target) {
+        try {
+            return ((Number) Files.getAttribute(target, "unix:dev")).longValue();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    public Path mountPoint() {
+        return mountPoint;
+    }
+
+    /** Requests answered so far. */
+    public long requests() {
+        return session.requests.get();
+    }
+
+    /** Blocks until the connection ends (someone unmounted it). */
+    public void awaitUnmounted() throws InterruptedException {
+        for (Thread t : readers) t.join();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        KernelMounts.unmount(mountPoint);
+        if (!joinReaders(READERS_EXIT_WAIT)) {
+            // readers still block in read(): a lazily detached mount has users; end the connection
+            abort();
+            joinReaders(READERS_EXIT_WAIT);
+        }
+        Libc.close(fd);
+    }
+
+    private boolean joinReaders(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        try {
+            for (Thread t : readers) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) return false;
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void abort() {
+        if (connectionId < 0) return;
+        Path connections = Path.of("/sys/fs/fuse/connections");
+        Path abort = connections.resolve(Long.toString(connectionId)).resolve("abort");
+        try {
+            if (!Files.exists(abort) && !KernelMounts.isMounted(connections)) {
+                // fusectl is where connections are aborted; many systems do not mount it by default
+                Libc.mount("fusectl", connections.toString(), "fusectl", 0, null);
+            }
+            Files.writeString(abort, "1");
+            log.atWarn().addKeyValue("mount", mountPoint).log("aborted fuse connection whose readers did not end");
+        } catch (IOException e) {
+            log.atWarn().addKeyValue("mount", mountPoint).setCause(e).log("cannot abort fuse connection");
+        }
+    }
+}

@@ -1,0 +1,190 @@
+package dev.soci4j.fs.mount;
+
+import dev.soci4j.fs.fetch.BackgroundFetcher;
+import dev.soci4j.fs.fetch.RegistryBlobSource;
+import dev.soci4j.fs.fuse.FuseMount;
+import dev.soci4j.fs.fuse.KernelMounts;
+import dev.soci4j.fs.layer.LayerFilesystem;
+import dev.soci4j.fs.layer.LayerTree;
+import dev.soci4j.fs.span.LayerStats;
+import dev.soci4j.fs.span.SpanCache;
+import dev.soci4j.fs.span.SpanManager;
+import dev.soci4j.index.IndexedLayer;
+import dev.soci4j.index.SociIndex;
+import dev.soci4j.index.discovery.IndexDiscovery;
+import dev.soci4j.oci.Descriptor;
+import dev.soci4j.oci.ImageReference;
+import dev.soci4j.oci.MediaTypes;
+import dev.soci4j.oci.RegistryClient;
+import dev.soci4j.oci.layout.RegistryImageStore;
+import dev.soci4j.oci.manifest.ImageIndex;
+import dev.soci4j.oci.manifest.ImageManifest;
+import dev.soci4j.oci.manifest.Manifest;
+import dev.soci4j.oci.manifest.RawManifest;
+import dev.soci4j.ztoc.RangeSource;
+import dev.soci4j.ztoc.SpanTable;
+import dev.soci4j.ztoc.Ztoc;
+import dev.soci4j.ztoc.ZtocBuilder;
+import dev.soci4j.ztoc.ZtocCodec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An image mounted read-only at a directory: every layer a FUSE filesystem under the state dir
+ * (lazy through its zTOC when the SOCI index has one; downloaded whole otherwise, and served the same
+ * way from the local blob), stacked with overlayfs at the target. {@link #close()} unmounts the
+ * overlay, then every layer, and never hangs (busy mounts are detached). Not thread-safe to close
+ * twice concurrently; everything else is.
+ */
+public final class ImageMount implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ImageMount.class);
+
+    /** One mounted layer. */
+    public record Layer(int position, Descriptor descriptor, boolean lazy, LayerStats stats, FuseMount fuse,
+                        RangeSource source, BackgroundFetcher fetcher) {
+    }
+
+    private final Path target;
+    private final Path stateDir;
+    private final List<Layer> layers;
+    private boolean overlayMounted;
+
+    private ImageMount(Path target, Path stateDir, List<Layer> layers) {
+        this.target = target;
+        this.stateDir = stateDir;
+        this.layers = layers;
+    }
+
+    public Path target() {
+        return target;
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** Mounts {@code image} at {@code target}; on failure, whatever was mounted is unmounted again. */
+    public static ImageMount mount(RegistryClient client, ImageReference image, Path target, MountOptions options)
+            throws IOException {
+        Path abs = target.toAbsolutePath().normalize();
+        if (!Files.isDirectory(abs)) throw new IOException("mount point %s is not a directory".formatted(abs));
+        if (KernelMounts.isMounted(abs)) throw new IOException("%s is already a mount point".formatted(abs));
+        ImageReference repo = ImageReference.of(image.registry(), image.repository());
+        RawManifest top = client.pullManifest(image);
+        RawManifest platformManifest = top;
+        if (top.parse() instanceof ImageIndex index) {
+            Descriptor d = index.forPlatform(options.platform())
+                    .orElseThrow(() -> new IOException("image %s has no %s manifest".formatted(image, options.platform())));
+            platformManifest = client.pullManifest(repo.withDigest(d.digest()));
+        }
+        Manifest parsed = platformManifest.parse();
+        if (!(parsed instanceof ImageManifest manifest)) throw new IOException(image + " is not an image manifest");
+        Optional<IndexDiscovery.Found> found = IndexDiscovery.discover(new RegistryImageStore(client, repo),
+                platformManifest, options.explicitIndex(), options.v1Enabled());
+        SociIndex soci = null;
+        if (found.isPresent()) {
+            soci = SociIndex.parse(client.pullManifest(repo.withDigest(found.get().index())));
+            log.atInfo().addKeyValue("image", image).addKeyValue("index", found.get().index()).log("mounting lazily");
+        } else {
+            log.atWarn().addKeyValue("image", image)
+                    .log("image has no SOCI index (no v2 annotation%s); downloading every layer whole"
+                            .formatted(options.v1Enabled() ? " and no v1 referrer" : ""));
+        }
+        Path stateDir = options.stateDir();
+        Files.createDirectories(stateDir.resolve("layers"));
+        Files.createDirectories(stateDir.resolve("empty"));
+        Files.writeString(stateDir.resolve("target"), abs.toString());
+        List<Layer> layers = new ArrayList<>();
+        ImageMount mount = new ImageMount(abs, stateDir, layers);
+        try {
+            for (int i = 0; i < manifest.layers().size(); i++) {
+                layers.add(mountLayer(client, repo, i, manifest.layers().get(i),
+                        soci == null ? Optional.empty() : soci.ztocFor(manifest.layers().get(i).digest()), options));
+            }
+            List<Path> lowers = new ArrayList<>();
+            for (Layer l : layers.reversed()) lowers.add(l.fuse().mountPoint());
+            KernelMounts.overlay(abs, lowers, stateDir.resolve("empty"));
+            mount.overlayMounted = true;
+            mount.writeStats();
+            return mount;
+        } catch (IOException | RuntimeException e) {
+            mount.close();
+            throw e;
+        }
+    }
+
+    private static Layer mountLayer(RegistryClient client, ImageReference repo, int position, Descriptor layer,
+                                    Optional<IndexedLayer> indexed, MountOptions options) throws IOException {
+        Path dir = options.stateDir().resolve("layers").resolve(Integer.toString(position));
+        Path root = dir.resolve("root");
+        Files.createDirectories(root);
+        Ztoc ztoc;
+        RangeSource source;
+        if (indexed.isPresent()) {
+            byte[] bytes = client.pullBlobBytes(repo, new Descriptor(MediaTypes.SOCI_ZTOC, indexed.get().ztoc(), indexed.get().ztocSize()));
+            ztoc = ZtocCodec.decode(bytes);
+            source = new RegistryBlobSource(client, repo, layer.digest(), layer.size());
+        } else {
+            // small layers have no zTOC: fetch whole (digest-verified by the client), index locally, serve the same way
+            Path blob = dir.resolve("blob");
+            client.pullBlob(repo, layer, blob);
+            ztoc = new ZtocBuilder().build(blob);
+            source = RangeSource.ofFile(blob);
+        }
+        LayerStats stats = new LayerStats();
+        String name = "layer-" + position;
+        SpanManager spans = new SpanManager(layer.digest().toString(), SpanTable.of(ztoc), source,
+                new SpanCache(dir.resolve("cache"), options.cacheLimitBytes()), stats);
+        LayerFilesystem fs = new LayerFilesystem(LayerTree.of(ztoc.files()), spans, ztoc.uncompressedArchiveSize());
+        FuseMount fuse;
+        try {
+            fuse = FuseMount.mount(root, fs, name, options.readerThreads());
+        } catch (IOException e) {
+            source.close();
+            throw e;
+        }
+        BackgroundFetcher fetcher = indexed.isPresent() && options.backgroundFetch() ? BackgroundFetcher.start(name, spans) : null;
+        log.atInfo().addKeyValue("layer", layer.digest()).addKeyValue("lazy", indexed.isPresent())
+                .addKeyValue("entries", ztoc.files().size()).log("mounted layer");
+        return new Layer(position, layer, indexed.isPresent(), stats, fuse, source, fetcher);
+    }
+
+    /** Writes the per-layer counters to the stats file (what {@code soci mount --stats} prints). */
+    public void writeStats() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (Layer l : layers) {
+            sb.append("layer=").append(l.position()).append(" digest=").append(l.descriptor().digest())
+                    .append(" lazy=").append(l.lazy()).append(" size=").append(l.descriptor().size());
+            l.stats().snapshot().forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
+            sb.append('\n');
+        }
+        Path tmp = stateDir.resolve("stats.txt.tmp");
+        Files.writeString(tmp, sb);
+        Files.move(tmp, MountState.statsFile(stateDir), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (overlayMounted) {
+            KernelMounts.unmount(target);
+            overlayMounted = false;
+        }
+        for (Layer l : layers.reversed()) {
+            if (l.fetcher() != null) l.fetcher().close();
+            l.fuse().close();
+            try {
+                l.source().close();
+            } catch (Exception e) {
+                log.atDebug().setCause(e).log("closing layer source");
+            }
+        }
+        layers.clear();
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * An image mounted at a directory: SOCI index discovery, one FUSE layer per image layer under the
+ * state dir (un-indexed layers downloaded whole), a read-only overlayfs on top, stats per layer.
+ */
+package dev.soci4j.fs.mount;

@@ -1,0 +1,206 @@
+package dev.soci4j.fs.span;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.RangeSource;
+import dev.soci4j.ztoc.SpanTable;
+import dev.soci4j.ztoc.Ztoc;
+import dev.soci4j.ztoc.ZtocBuilder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SeededRandom.class)
+class SpanManagerTest {
+    @TempDir
+    Path tmp;
+
+    private byte[] data;
+    private Ztoc ztoc;
+    private byte[] blob;
+
+    /** A gzip "layer" of compressible random data (the zTOC builder only needs gzip framing and a tar). */
+    private void layer(Random random) throws IOException {
+        // a single-file tar is enough: spans are about the uncompressed stream, not its entries
+        byte[] content = new byte[1_500_000];
+        for (int i = 0; i < content.length; i++) content[i] = (byte) ('a' + random.nextInt(6));
+        byte[] header = new byte[512];
+        byte[] name = "data".getBytes();
+        System.arraycopy(name, 0, header, 0, name.length);
+        put(header, 100, "0000644\0");
+        put(header, 108, "0000000\0");
+        put(header, 116, "0000000\0");
+        put(header, 124, String.format("%011o\0", content.length));
+        put(header, 136, "00000000000\0");
+        header[156] = '0';
+        put(header, 257, "ustar\0");
+        put(header, 263, "00");
+        Arrays.fill(header, 148, 156, (byte) ' ');
+        int sum = 0;
+        for (byte b : header) sum += b & 0xff;
+        put(header, 148, String.format("%06o\0 ", sum));
+        ByteArrayOutputStream tar = new ByteArrayOutputStream();
+        tar.write(header);
+        tar.write(content);
+        tar.write(new byte[(512 - content.length % 512) % 512 + 1024]);
+        data = tar.toByteArray();
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
+            out.write(data);
+        }
+        blob = gz.toByteArray();
+        Path file = tmp.resolve("layer.tar.gz");
+        Files.write(file, blob);
+        ztoc = new ZtocBuilder(64 << 10).build(file);
+    }
+
+    private static void put(byte[] h, int off, String s) {
+        byte[] b = s.getBytes();
+        System.arraycopy(b, 0, h, off, b.length);
+    }
+
+    /** Counts requests; flips a byte at {@code corruptAt} for the first {@code badAnswers} requests covering it. */
+    private static final class CountingSource implements RangeSource {
+        final RangeSource inner;
+        final AtomicInteger requests = new AtomicInteger();
+        final long corruptAt;
+        final AtomicInteger badAnswers;
+
+        CountingSource(byte[] blob, long corruptAt, int badAnswers) {
+            this.inner = RangeSource.ofBytes(blob);
+            this.corruptAt = corruptAt;
+            this.badAnswers = new AtomicInteger(badAnswers);
+        }
+
+        @Override
+        public long size() throws IOException {
+            return inner.size();
+        }
+
+        @Override
+        public void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException {
+            requests.incrementAndGet();
+            inner.readFully(offset, dst, dstOffset, length);
+            if (corruptAt >= offset && corruptAt < offset + length && badAnswers.getAndDecrement() > 0)
+                dst[dstOffset + (int) (corruptAt - offset)] ^= 1;
+        }
+    }
+
+    private SpanManager manager(RangeSource source, long cacheLimit) throws IOException {
+        return new SpanManager("test", SpanTable.of(ztoc), source, new SpanCache(tmp.resolve("cache"), cacheLimit), new LayerStats());
+    }
+
+    @Test
+    void oneReadAcrossManySpansIsOneRequestAndMatchesTheData(Random random) throws Exception {
+        layer(random);
+        CountingSource source = new CountingSource(blob, -1, 0);
+        SpanManager spans = manager(source, 1L << 30);
+        assertThat(spans.spans().count()).isGreaterThan(10);
+        byte[] got = new byte[1_000_000];
+        spans.read(100_000, got, 0, got.length);
+        assertThat(got).isEqualTo(Arrays.copyOfRange(data, 100_000, 1_100_000));
+        assertThat(source.requests.get()).isEqualTo(1);
+        // again: from the cache, no request
+        spans.read(100_000, got, 0, got.length);
+        assertThat(source.requests.get()).isEqualTo(1);
+        assertThat(spans.stats().cacheHits.get()).isPositive();
+    }
+
+    @Test
+    void concurrentReadersFetchEachSpanOnce(Random random) throws Exception {
+        layer(random);
+        CountingSource source = new CountingSource(blob, -1, 0);
+        SpanManager spans = manager(source, 1L << 30);
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            List<Future<?>> all = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                long seed = random.nextLong();
+                all.add(pool.submit(() -> {
+                    Random r = new Random(seed);
+                    for (int i = 0; i < 50; i++) {
+                        int off = r.nextInt(data.length - 10_000);
+                        byte[] got = new byte[1 + r.nextInt(10_000)];
+                        spans.read(off, got, 0, got.length);
+                        assertThat(got).isEqualTo(Arrays.copyOfRange(data, off, off + got.length));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : all) f.get();
+        }
+        assertThat(spans.stats().spansOnDemand.get()).isLessThanOrEqualTo(spans.spans().count());
+    }
+
+    @Test
+    void aWrongAnswerIsFetchedAgainAndTwoFailTheReadWithoutWrongBytes(Random random) throws Exception {
+        layer(random);
+        var span = SpanTable.of(ztoc).span(3);
+        long at = (span.compressedStart() + span.compressedEnd()) / 2;
+        byte[] got = new byte[(int) span.uncompressedLength()];
+
+        CountingSource once = new CountingSource(blob, at, 1);
+        manager(once, 1L << 30).read(span.uncompressedStart(), got, 0, got.length);
+        assertThat(got).isEqualTo(Arrays.copyOfRange(data, (int) span.uncompressedStart(), (int) span.uncompressedEnd()));
+        assertThat(once.requests.get()).isEqualTo(2);
+
+        CountingSource always = new CountingSource(blob, at, Integer.MAX_VALUE);
+        SpanManager failing = manager(always, 1L << 30);
+        byte[] untouched = new byte[got.length];
+        assertThatThrownBy(() -> failing.read(span.uncompressedStart(), untouched, 0, untouched.length))
+                .isInstanceOf(IOException.class).hasMessageContaining("span 3").hasMessageContaining("failed verification");
+        assertThat(failing.isCached(3)).isFalse();
+        assertThat(failing.stats().fetchFailures.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aSmallCacheEvictsAndStillServesTheRightBytes(Random random) throws Exception {
+        layer(random);
+        CountingSource source = new CountingSource(blob, -1, 0);
+        SpanManager spans = manager(source, 200_000); // about three spans
+        for (int pass = 0; pass < 2; pass++) {
+            for (int off = 0; off < data.length; off += 70_000) {
+                byte[] got = new byte[Math.min(70_000, data.length - off)];
+                spans.read(off, got, 0, got.length);
+                assertThat(got).isEqualTo(Arrays.copyOfRange(data, off, off + got.length));
+            }
+        }
+        try (var cached = Files.list(tmp.resolve("cache"))) {
+            assertThat(cached.count()).isLessThanOrEqualTo(4);
+        }
+    }
+
+    @Test
+    void backgroundFetchMakesTheLayerLocalWithLargeRequests(Random random) throws Exception {
+        layer(random);
+        CountingSource source = new CountingSource(blob, -1, 0);
+        SpanManager spans = manager(source, 1L << 30);
+        int count = spans.spans().count();
+        try (var fetcher = dev.soci4j.fs.fetch.BackgroundFetcher.start("test", spans)) {
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (fetcher.running() && System.nanoTime() < deadline) Thread.sleep(20);
+        }
+        for (int id = 0; id < count; id++) assertThat(spans.isCached(id)).as("span %d", id).isTrue();
+        assertThat(spans.stats().spansInBackground.get()).isEqualTo(count);
+        assertThat(source.requests.get()).isEqualTo((count + 7) / 8);
+        // afterwards reads touch no network
+        byte[] all = new byte[data.length];
+        spans.read(0, all, 0, all.length);
+        assertThat(all).isEqualTo(data);
+        assertThat(source.requests.get()).isEqualTo((count + 7) / 8);
+    }
+}
