@@ -4,6 +4,7 @@ import dev.soci4j.cli.ExitCode;
 import dev.soci4j.cli.UserError;
 import dev.soci4j.fs.fuse.KernelMounts;
 import dev.soci4j.fs.mount.ImageMount;
+import dev.soci4j.fs.mount.MetricsEndpoint;
 import dev.soci4j.fs.mount.MountOptions;
 import dev.soci4j.fs.mount.MountState;
 import dev.soci4j.index.ImageLocation;
@@ -11,6 +12,7 @@ import dev.soci4j.oci.Digest;
 import dev.soci4j.oci.Platform;
 import dev.soci4j.oci.RegistryClient;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,6 +71,10 @@ public final class MountCommand implements Callable<Integer> {
     @Option(names = "--detach", description = "Mount from a background process and return once mounted.")
     boolean detach;
 
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics at http://HOST:PORT/metrics while mounted (FUSE operations, bytes, spans, cache hits, failures).")
+    String metricsAddress;
+
     @Option(names = "--stats", paramLabel = "DIR", description = "Print the per-layer fetch counters of the mount at DIR, then exit.")
     Path stats;
 
@@ -92,6 +98,7 @@ public final class MountCommand implements Callable<Integer> {
             default -> throw new UserError(ExitCode.USAGE, "--background-fetch must be on or off, not " + backgroundFetch);
         };
         if (!Files.isDirectory(dir)) throw new UserError(ExitCode.NOT_FOUND, "mount point %s is not a directory".formatted(dir));
+        InetSocketAddress metrics = metricsAddress == null ? null : socketAddress(metricsAddress);
         Path stateDir = MountState.dirFor(stateRoot, dir);
         if (detach) return detach(stateDir);
         ImageLocation location = registry.location(image, "IMAGE");
@@ -102,20 +109,51 @@ public final class MountCommand implements Callable<Integer> {
         try (RegistryClient client = registry.client(List.of(location))) {
             ImageMount mount = ImageMount.mount(client, r.reference(), dir,
                     new MountOptions(stateDir, p, explicit, v1, fetch, MountOptions.DEFAULT_CACHE_LIMIT_BYTES, 4));
-            Thread hook = new Thread(mount::close, "soci-umount");
+            MetricsEndpoint endpoint;
+            try {
+                endpoint = metrics == null ? null : MetricsEndpoint.start(metrics, mount);
+            } catch (IOException e) {
+                mount.close();
+                throw e;
+            }
+            Runnable unmount = () -> {
+                if (endpoint != null) endpoint.close();
+                mount.close();
+            };
+            Thread hook = new Thread(unmount, "soci-umount");
             Runtime.getRuntime().addShutdownHook(hook);
             Files.writeString(stateDir.resolve("pid"), Long.toString(ProcessHandle.current().pid()));
             out.printf("mounted %s at %s (%d layers)%n", image, mount.target(), mount.layers().size());
+            if (endpoint != null) out.printf("metrics at http://%s/metrics%n", hostPort(endpoint.address()));
             out.flush();
             // until `soci umount DIR` (or an outside umount) takes the overlay away
             while (KernelMounts.isMounted(mount.target())) {
                 Thread.sleep(STATS_INTERVAL);
                 mount.writeStats();
             }
-            mount.close();
+            unmount.run();
             Runtime.getRuntime().removeShutdownHook(hook);
             return 0;
         }
+    }
+
+    /** {@code host:port} or {@code [v6]:port}; a bad value is a usage error naming it. */
+    static InetSocketAddress socketAddress(String value) {
+        int colon = value.lastIndexOf(':');
+        String host = colon < 0 ? "" : value.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) host = host.substring(1, host.length() - 1);
+        try {
+            int port = Integer.parseInt(value.substring(colon + 1));
+            if (colon <= 0 || port < 0 || port > 65535) throw new NumberFormatException();
+            return new InetSocketAddress(host, port);
+        } catch (NumberFormatException e) {
+            throw new UserError(ExitCode.USAGE, "--metrics-address must be HOST:PORT, not " + value);
+        }
+    }
+
+    private static String hostPort(InetSocketAddress a) {
+        String host = a.getAddress().getHostAddress();
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
     }
 
     /** Runs this command again without --detach in a background process, logging to the state dir. */

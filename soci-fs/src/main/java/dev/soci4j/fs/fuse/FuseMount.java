@@ -74,6 +74,11 @@ public final class FuseMount implements AutoCloseable {
         return session.requests.get();
     }
 
+    /** Requests by opcode, with errors and handling time, for metrics. */
+    public FuseOperationStats operations() {
+        return session.operations;
+    }
+
     /** Blocks until the connection ends (someone unmounted it). */
     public void awaitUnmounted() throws InterruptedException {
         for (Thread t : readers) t.join();

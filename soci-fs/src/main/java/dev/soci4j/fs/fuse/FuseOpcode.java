@@ -9,6 +9,32 @@ final class FuseOpcode {
             RELEASE = 18, GETXATTR = 22, LISTXATTR = 23, INIT = 26, OPENDIR = 27, READDIR = 28,
             RELEASEDIR = 29, ACCESS = 34, INTERRUPT = 36, DESTROY = 38, BATCH_FORGET = 42, READDIRPLUS = 44;
 
+    /** The opcode's name in lower case as {@code linux/fuse.h} spells it ({@code FUSE_READ}: "read"), or "other". */
+    static String name(int opcode) {
+        return switch (opcode) {
+            case LOOKUP -> "lookup";
+            case FORGET -> "forget";
+            case GETATTR -> "getattr";
+            case READLINK -> "readlink";
+            case OPEN -> "open";
+            case READ -> "read";
+            case STATFS -> "statfs";
+            case RELEASE -> "release";
+            case GETXATTR -> "getxattr";
+            case LISTXATTR -> "listxattr";
+            case INIT -> "init";
+            case OPENDIR -> "opendir";
+            case READDIR -> "readdir";
+            case RELEASEDIR -> "releasedir";
+            case ACCESS -> "access";
+            case INTERRUPT -> "interrupt";
+            case DESTROY -> "destroy";
+            case BATCH_FORGET -> "batch_forget";
+            case READDIRPLUS -> "readdirplus";
+            default -> "other";
+        };
+    }
+
     /** struct fuse_in_header: len, opcode, unique, nodeid, uid, gid, pid, total_extlen, padding. */
     static final int IN_HEADER_BYTES = 40;
     /** struct fuse_out_header: len, error, unique. */

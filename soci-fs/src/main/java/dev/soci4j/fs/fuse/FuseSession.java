@@ -35,6 +35,7 @@ final class FuseSession {
     private final FuseFilesystem fs;
     private final String name;
     final AtomicLong requests = new AtomicLong();
+    final FuseOperationStats operations = new FuseOperationStats();
 
     FuseSession(int fd, FuseFilesystem fs, String name) {
         this.fd = fd;
@@ -61,6 +62,7 @@ final class FuseSession {
                 }
                 if (n < FuseOpcode.IN_HEADER_BYTES) continue;
                 requests.incrementAndGet();
+                long started = System.nanoTime();
                 int opcode = in.get(INT, 4);
                 long unique = in.get(LONG, 8);
                 long node = in.get(LONG, 16);
@@ -79,13 +81,17 @@ final class FuseSession {
                             .setCause(t).log("fuse request failed; answering EIO");
                     len = -Libc.EIO;
                 }
-                if (len == NO_REPLY) continue;
+                if (len == NO_REPLY) {
+                    operations.record(opcode, System.nanoTime() - started, false);
+                    continue;
+                }
                 int error = len < 0 ? len : 0;
                 int total = FuseOpcode.OUT_HEADER_BYTES + Math.max(len, 0);
                 out.set(INT, 0, total);
                 out.set(INT, 4, error);
                 out.set(LONG, 8, unique);
                 long w = Libc.write(fd, out, total, state);
+                operations.record(opcode, System.nanoTime() - started, error != 0);
                 // ENOENT: the request was interrupted meanwhile; the kernel no longer wants the answer
                 if (w < 0 && w != -Libc.ENOENT && w != -Libc.ENODEV)
                     log.atWarn().addKeyValue("mount", name).addKeyValue("opcode", opcode).addKeyValue("errno", -w)
