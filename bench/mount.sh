@@ -79,8 +79,13 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 # (a) lazy: mount, then read the start-up files
 echo "(a) soci mount + reading the start-up files" >&2
+# a foreground mount started in the background (one JVM start; --detach would add a second one),
+# polled every 10 ms until the overlay is there, as a runtime waiting on its snapshotter would
 t0=$(now)
-soci_mount --detach --background-fetch off "$image" "$mnt" > /dev/null
+soci_mount --background-fetch off "$image" "$mnt" > "$work/mount-a.log" 2>&1 &
+mount_pid=$!
+for _ in $(seq 6000); do mountpoint -q "$mnt" && break; kill -0 "$mount_pid" 2>/dev/null || break; sleep 0.01; done
+mountpoint -q "$mnt" || { echo "mount failed: $(cat "$work/mount-a.log")" >&2; exit 1; }
 t_mounted=$(now)
 for f in "${startup[@]}"; do cat "$mnt/$f" > /dev/null; done
 t_read=$(now)

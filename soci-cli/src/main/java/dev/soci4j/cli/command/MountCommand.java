@@ -179,7 +179,7 @@ public final class MountCommand implements Callable<Integer> {
             }
             if (!child.isAlive())
                 throw new UserError(ExitCode.IO, "background mount exited with %d; see %s".formatted(child.exitValue(), log));
-            Thread.sleep(100);
+            Thread.sleep(20); // the caller waits for this: poll often, it is cheap
         }
         child.destroy();
         throw new UserError(ExitCode.IO, "background mount did not finish within %s; see %s".formatted(DETACH_WAIT, log));
