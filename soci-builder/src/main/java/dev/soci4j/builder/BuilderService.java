@@ -47,9 +47,10 @@ public final class BuilderService implements AutoCloseable {
             BuilderConfig.Queue q = config.queue();
             workers = new Workers(queue, indexer::index, q.workers(), q.maxAttempts(), q.lease(),
                     Workers.backoff(q.backoffBase(), q.backoffMax(), RandomGenerator.getDefault()), metrics);
-            if (startWorkers) workers.start();
+            // bind the port before any worker starts, so a failed bind leaves nothing running
             server = new WebhookServer(config.server(), new SenderAuth(config.auth()), new EventIntake(config, queue, metrics), metrics,
                     () -> (!startWorkers || workers.alive()) && queueReachable());
+            if (startWorkers) workers.start();
         } catch (IOException | RuntimeException e) {
             queue.close();
             throw e;

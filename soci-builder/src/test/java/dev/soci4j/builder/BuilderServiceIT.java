@@ -136,7 +136,7 @@ class BuilderServiceIT {
                 RegistryFixture.await("3 jobs queued", WAIT, () -> intakeOnly.metrics().accepted() == 3);
                 assertThat(intakeOnly.queue().depth()).isEqualTo(3);
             } // stopped with 3 accepted, unbuilt jobs: what a crash after the 202s leaves
-            try (BuilderService restarted = BuilderService.start(config, CredentialSource.ANONYMOUS, true)) {
+            try (BuilderService restarted = startRebinding(config)) {
                 for (int i = 0; i < 3; i++) reg.awaitTag("app" + i + ":v1-soci", WAIT);
                 RegistryFixture.await("queue drained", WAIT, () -> {
                     try {
@@ -148,6 +148,23 @@ class BuilderServiceIT {
                 assertThat(restarted.metrics().builds("ok")).isEqualTo(3);
                 assertThat(restarted.metrics().builds("failed")).isZero();
                 assertThat(restarted.queue().deadLetters()).isEmpty();
+            }
+        }
+    }
+
+    /**
+     * Starts the service again on the port the registry sends its notifications to. Between the stop
+     * and this start, an outgoing connection of the machine may briefly own that port number as its
+     * ephemeral local port; the bind is retried for a few seconds, as a restarted service would be.
+     */
+    private static BuilderService startRebinding(BuilderConfig config) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return BuilderService.start(config, CredentialSource.ANONYMOUS, true);
+            } catch (java.net.BindException e) {
+                if (System.nanoTime() > deadline) throw e;
+                Thread.sleep(100);
             }
         }
     }
