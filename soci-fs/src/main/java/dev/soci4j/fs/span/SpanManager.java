@@ -120,6 +120,85 @@ public final class SpanManager {
      */
     public Map<Integer, byte[]> ensure(int first, int last, boolean background) throws IOException {
         Map<Integer, CompletableFuture<byte[]>> waits = new LinkedHashMap<>();
+        List<Integer> mine = claim(first, last, waits);
+        for (List<Integer> run : runsOf(mine)) {
+            try {
+                byte[] all = read(table.span(run.getFirst()).compressedStart(), runLength(run));
+                process(run, all, background);
+            } catch (Throwable t) {
+                fail(run, t);
+            }
+        }
+        return await(waits);
+    }
+
+    /**
+     * Compressed bytes of spans claimed by {@link #prefetch}, read but not yet verified or cached;
+     * whoever holds one must pass it to {@link #complete} or {@link #abandon}, or readers of those
+     * spans wait forever.
+     */
+    public static final class Prefetched {
+        private final List<List<Integer>> runs;
+        private final List<byte[]> bytes;
+        private final Map<Integer, CompletableFuture<byte[]>> waits;
+        private boolean done;
+
+        private Prefetched(List<List<Integer>> runs, List<byte[]> bytes, Map<Integer, CompletableFuture<byte[]>> waits) {
+            this.runs = runs;
+            this.bytes = bytes;
+            this.waits = waits;
+        }
+    }
+
+    /**
+     * The network half of a background {@link #ensure}: claims the absent spans of {@code [first, last]}
+     * and reads their compressed bytes (one Range request per run). On failure the claims are released.
+     */
+    public Prefetched prefetch(int first, int last) throws IOException {
+        Map<Integer, CompletableFuture<byte[]>> waits = new LinkedHashMap<>();
+        List<Integer> mine = claim(first, last, waits);
+        List<List<Integer>> runs = runsOf(mine);
+        List<byte[]> bytes = new ArrayList<>(runs.size());
+        int i = 0;
+        try {
+            for (; i < runs.size(); i++) bytes.add(read(table.span(runs.get(i).getFirst()).compressedStart(), runLength(runs.get(i))));
+        } catch (Throwable t) {
+            for (; i < runs.size(); i++) fail(runs.get(i), t);
+            for (int k = 0; k < bytes.size(); k++) release(runs.get(k), t);
+            throw t;
+        }
+        return new Prefetched(runs, bytes, waits);
+    }
+
+    /** The CPU half: verifies, inflates and caches what {@link #prefetch} read; then as {@link #ensure}. */
+    public void complete(Prefetched p) throws IOException {
+        synchronized (p) {
+            if (p.done) throw new IllegalStateException("prefetched spans of layer %s completed twice".formatted(layer));
+            p.done = true;
+        }
+        for (int i = 0; i < p.runs.size(); i++) {
+            try {
+                process(p.runs.get(i), p.bytes.get(i), true);
+            } catch (Throwable t) {
+                fail(p.runs.get(i), t);
+            }
+            p.bytes.set(i, null);
+        }
+        await(p.waits);
+    }
+
+    /** Releases the claims of prefetched spans that will not be completed (the fetcher is closing). */
+    public void abandon(Prefetched p) {
+        synchronized (p) {
+            if (p.done) return;
+            p.done = true;
+        }
+        var why = new InterruptedIOException("background fetch of layer %s stopped".formatted(layer));
+        for (List<Integer> run : p.runs) release(run, why);
+    }
+
+    /** Claims the spans of {@code [first, last]} that are neither cached nor being fetched; every wait goes into {@code waits}. */
+    private List<Integer> claim(int first, int last, Map<Integer, CompletableFuture<byte[]>> waits) {
         List<Integer> mine = new ArrayList<>();
         for (int id = first; id <= last; id++) {
             if (cache.contains(id)) continue;
@@ -135,7 +214,10 @@ public final class SpanManager {
                 waits.put(id, f);
             }
         }
-        fetchRuns(mine, background);
+        return mine;
+    }
+
+    private Map<Integer, byte[]> await(Map<Integer, CompletableFuture<byte[]>> waits) throws IOException {
         Map<Integer, byte[]> result = new LinkedHashMap<>();
         for (var e : waits.entrySet()) {
             try {
@@ -153,35 +235,42 @@ public final class SpanManager {
         return result;
     }
 
-    /** Fetches the claimed spans, consecutive ones in one request each, completing every claimed future. */
-    private void fetchRuns(List<Integer> claimed, boolean background) {
+    /** Splits claimed spans into runs of consecutive ones, each under {@link #MAX_REQUEST_BYTES}: one request each. */
+    private List<List<Integer>> runsOf(List<Integer> claimed) {
+        List<List<Integer>> runs = new ArrayList<>();
         int i = 0;
         while (i < claimed.size()) {
             int j = i;
             long start = table.span(claimed.get(i)).compressedStart();
             while (j + 1 < claimed.size() && claimed.get(j + 1) == claimed.get(j) + 1
                     && table.span(claimed.get(j + 1)).compressedEnd() - start <= MAX_REQUEST_BYTES) j++;
-            List<Integer> run = claimed.subList(i, j + 1);
-            try {
-                fetchRun(run, background);
-            } catch (Throwable t) {
-                stats.fetchFailures.incrementAndGet();
-                log.atWarn().addKeyValue("layer", layer).addKeyValue("span", run.getFirst()).setCause(t)
-                        .log("span fetch failed");
-                for (int id : run) {
-                    CompletableFuture<byte[]> f = inflight.remove(id);
-                    if (f != null) f.completeExceptionally(t);
-                }
-            }
+            runs.add(claimed.subList(i, j + 1));
             i = j + 1;
+        }
+        return runs;
+    }
+
+    private long runLength(List<Integer> run) {
+        return table.span(run.getLast()).compressedEnd() - table.span(run.getFirst()).compressedStart();
+    }
+
+    /** A run failed: counted, logged, and its claims released with the cause. */
+    private void fail(List<Integer> run, Throwable t) {
+        stats.fetchFailures.incrementAndGet();
+        log.atWarn().addKeyValue("layer", layer).addKeyValue("span", run.getFirst()).setCause(t)
+                .log("span fetch failed");
+        release(run, t);
+    }
+
+    private void release(List<Integer> run, Throwable t) {
+        for (int id : run) {
+            CompletableFuture<byte[]> f = inflight.remove(id);
+            if (f != null) f.completeExceptionally(t);
         }
     }
 
-    private void fetchRun(List<Integer> run, boolean background) throws IOException {
-        Span first = table.span(run.getFirst());
-        Span last = table.span(run.getLast());
-        long start = first.compressedStart();
-        byte[] all = read(start, last.compressedEnd() - start);
+    private void process(List<Integer> run, byte[] all, boolean background) throws IOException {
+        long start = table.span(run.getFirst()).compressedStart();
         for (int id : run) {
             Span span = table.span(id);
             byte[] compressed = java.util.Arrays.copyOfRange(all, (int) (span.compressedStart() - start),

@@ -203,4 +203,37 @@ class SpanManagerTest {
         assertThat(all).isEqualTo(data);
         assertThat(source.requests.get()).isEqualTo((count + 7) / 8);
     }
+
+    @Test
+    void aPrefetchedRangeServesWaitingReadersOnceCompletedAndAnAbandonedOneIsFetchedAgain(Random random) throws Exception {
+        layer(random);
+        CountingSource source = new CountingSource(blob, -1, 0);
+        SpanManager spans = manager(source, 1L << 30);
+        SpanTable table = SpanTable.of(ztoc);
+        SpanManager.Prefetched p = spans.prefetch(0, 3);
+        assertThat(source.requests.get()).isEqualTo(1);
+        var s1 = table.span(1);
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<byte[]> reader = pool.submit(() -> {
+                byte[] got = new byte[(int) s1.uncompressedLength()];
+                spans.read(s1.uncompressedStart(), got, 0, got.length);
+                return got;
+            });
+            Thread.sleep(100);
+            assertThat(reader.isDone()).as("reader waits for the claimed span").isFalse();
+            spans.complete(p);
+            assertThat(reader.get()).isEqualTo(Arrays.copyOfRange(data, (int) s1.uncompressedStart(), (int) s1.uncompressedEnd()));
+        }
+        assertThat(source.requests.get()).isEqualTo(1);
+        assertThat(spans.isCached(3)).isTrue();
+
+        SpanManager.Prefetched dropped = spans.prefetch(4, 5);
+        spans.abandon(dropped);
+        assertThat(spans.isCached(4)).isFalse();
+        var s4 = table.span(4);
+        byte[] got = new byte[(int) s4.uncompressedLength()];
+        spans.read(s4.uncompressedStart(), got, 0, got.length);
+        assertThat(got).isEqualTo(Arrays.copyOfRange(data, (int) s4.uncompressedStart(), (int) s4.uncompressedEnd()));
+        assertThat(source.requests.get()).isEqualTo(3);
+    }
 }
