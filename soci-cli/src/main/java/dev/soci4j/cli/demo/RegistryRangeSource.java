@@ -1,52 +1,47 @@
 package dev.soci4j.cli.demo;
 
+import dev.soci4j.fs.fetch.RegistryBlobSource;
 import dev.soci4j.oci.Descriptor;
 import dev.soci4j.oci.ImageReference;
 import dev.soci4j.oci.RegistryClient;
 import dev.soci4j.ztoc.RangeSource;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A layer blob in a registry, read with HTTP Range requests: what a lazy reader fetches spans from.
- * Thread-safe (each read is its own request).
+ * A layer blob in a registry read with Range requests (soci-fs's {@link RegistryBlobSource}), counting
+ * the bytes fetched for the demo's table. Thread-safe.
  */
 final class RegistryRangeSource implements RangeSource {
-    private final RegistryClient client;
-    private final ImageReference repository;
-    private final Descriptor blob;
-    private final java.util.concurrent.atomic.AtomicLong bytesRead;
+    private final RegistryBlobSource blob;
+    private final Descriptor descriptor;
+    private final AtomicLong bytesRead;
 
     /** @param bytesRead counts every byte fetched, shared by the layers of one image */
-    RegistryRangeSource(RegistryClient client, ImageReference repository, Descriptor blob,
-                        java.util.concurrent.atomic.AtomicLong bytesRead) {
-        this.client = client;
-        this.repository = repository;
-        this.blob = blob;
+    RegistryRangeSource(RegistryClient client, ImageReference repository, Descriptor descriptor, AtomicLong bytesRead) {
+        this.blob = new RegistryBlobSource(client, repository, descriptor.digest(), descriptor.size());
+        this.descriptor = descriptor;
         this.bytesRead = bytesRead;
     }
 
     @Override
     public long size() {
-        return blob.size();
+        return descriptor.size();
     }
 
     @Override
     public void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException {
-        if (offset < 0 || length < 0 || offset > blob.size() - length)
+        if (offset < 0 || length < 0 || offset > descriptor.size() - length)
             throw new EOFException("range [%d, %d) is outside blob %s of %d bytes"
-                    .formatted(offset, offset + length, blob.digest(), blob.size()));
+                    .formatted(offset, offset + length, descriptor.digest(), descriptor.size()));
         if (length == 0) return;
-        byte[] bytes = client.readBlobRange(repository, blob.digest(), offset, length);
-        bytesRead.addAndGet(bytes.length);
-        if (bytes.length != length)
-            throw new EOFException("registry returned %d bytes for range [%d, %d) of %s"
-                    .formatted(bytes.length, offset, offset + length, blob.digest()));
-        System.arraycopy(bytes, 0, dst, dstOffset, length);
+        blob.readFully(offset, dst, dstOffset, length);
+        bytesRead.addAndGet(length);
     }
 
     @Override
     public String toString() {
-        return "layer " + blob.digest() + " of " + repository;
+        return "layer " + blob;
     }
 }
