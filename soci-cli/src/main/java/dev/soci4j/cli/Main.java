@@ -15,7 +15,9 @@ import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,10 +27,16 @@ import picocli.CommandLine.Option;
 @Command(name = "soci",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "Seekable OCI for the JVM: build SOCI indexes and zTOCs, and read container layers lazily.",
-        subcommands = {ConvertCommand.class, CreateCommand.class, PushCommand.class, IndexCommand.class, ZtocCommand.class,
-                RebuildDbCommand.class, MountCommand.class, UmountCommand.class, DemoCommand.class, BuilderCommand.class, CommandLine.HelpCommand.class})
+        description = "Seekable OCI for the JVM: build SOCI indexes and zTOCs, and read container layers lazily.")
 public final class Main {
+    /**
+     * The subcommands, in help order. They are added in code rather than in {@code @Command}: picocli
+     * builds a command's whole model (reflection over every option of every subcommand) when it is
+     * added, about 0.1 s for all of them, and a run needs one.
+     */
+    private static final List<Class<?>> COMMANDS = List.of(ConvertCommand.class, CreateCommand.class, PushCommand.class,
+            IndexCommand.class, ZtocCommand.class, RebuildDbCommand.class, MountCommand.class, UmountCommand.class,
+            DemoCommand.class, BuilderCommand.class, CommandLine.HelpCommand.class);
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of unexpected errors and debug logs.")
@@ -45,7 +53,8 @@ public final class Main {
 
     /** Runs {@code soci args} writing to {@code out} and {@code err} (tests call this) and returns the exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
-        return commandLine(out, err).execute(args);
+        if (Arrays.asList(args).contains("--debug")) System.setProperty(LogSetup.LEVEL_PROPERTY, "DEBUG");
+        return commandLine(out, err, args.length == 0 ? null : args[0]).execute(args);
     }
 
     /**
@@ -53,6 +62,14 @@ public final class Main {
      * messages to {@code err}. Text is UTF-8: JSON and file names must not depend on the locale.
      */
     public static CommandLine commandLine(PrintStream out, PrintStream err) {
+        return commandLine(out, err, null);
+    }
+
+    /**
+     * The command line with only subcommand {@code first} when that names one (other than {@code help},
+     * which needs them all); with every subcommand otherwise. Parsing, help and errors are the same.
+     */
+    static CommandLine commandLine(PrintStream out, PrintStream err, String first) {
         CommandLine.IFactory defaults = CommandLine.defaultFactory();
         CommandLine.IFactory factory = new CommandLine.IFactory() {
             @Override
@@ -62,6 +79,10 @@ public final class Main {
             }
         };
         CommandLine cli = new CommandLine(new Main(), factory);
+        boolean one = first != null && !first.equals("help") && COMMANDS.stream().anyMatch(c -> nameOf(c).equals(first));
+        for (Class<?> command : COMMANDS) {
+            if (!one || nameOf(command).equals(first)) cli.addSubcommand(new CommandLine(command, factory));
+        }
         cli.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
         cli.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
         applyCommonHelp(cli);
@@ -81,6 +102,10 @@ public final class Main {
         for (CommandLine sub : cli.getSubcommands().values()) {
             applyCommonHelp(sub);
         }
+    }
+
+    private static String nameOf(Class<?> command) {
+        return command.getAnnotation(Command.class).name();
     }
 
     private static Map<String, String> exitCodeMap() {

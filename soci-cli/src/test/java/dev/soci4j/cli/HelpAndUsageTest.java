@@ -126,4 +126,27 @@ class HelpAndUsageTest {
                 .containsPattern("did you mean (\\w+ or )?build") // picocli may also offer `list`
                 .contains("(see 'soci ztoc --help')");
     }
+
+    /** A run builds only the subcommand it names: its help, and what it parses, must be the same as with all of them. */
+    @ParameterizedTest
+    @MethodSource("commands")
+    void oneSubcommandLineHelpsAndParsesLikeTheFullOne(List<String> command) {
+        if (command.isEmpty()) return;
+        List<String> args = new ArrayList<>(command);
+        args.add("--help");
+        var fullOut = new java.io.ByteArrayOutputStream();
+        var oneOut = new java.io.ByteArrayOutputStream();
+        var sink = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+        int full = Main.commandLine(new java.io.PrintStream(fullOut), sink).execute(args.toArray(String[]::new));
+        CommandLine one = Main.commandLine(new java.io.PrintStream(oneOut), sink, command.getFirst());
+        int oneCode = one.execute(args.toArray(String[]::new));
+        assertThat(oneCode).isEqualTo(full).isZero();
+        assertThat(oneOut.toString()).isEqualTo(fullOut.toString()).contains("Usage: soci " + command.getFirst());
+        if (!command.getFirst().equals("help")) assertThat(one.getSubcommands()).containsOnlyKeys(command.getFirst());
+        // the inherited --debug option reaches the subcommand as it does in the full tree
+        List<String> debug = new ArrayList<>(command);
+        debug.add("--debug");
+        debug.add("--help");
+        assertThat(Main.commandLine(sink, sink, command.getFirst()).execute(debug.toArray(String[]::new))).isZero();
+    }
 }

@@ -124,11 +124,12 @@ public final class RegistryClient implements AutoCloseable {
 
     private RegistryHost newHost(String registry) {
         RegistryHostOptions options = hostOptions.getOrDefault(registry, RegistryHostOptions.defaultFor(registry));
-        HttpClient client = clients.computeIfAbsent(options, this::newHttpClient);
+        // java.net.http is only built when used (token requests, or the jdk transport): ~0.1 s of start-up otherwise
+        java.util.function.Supplier<HttpClient> client = () -> clients.computeIfAbsent(options, this::newHttpClient);
         String apiHost = registry.equals(ImageReference.DOCKER_HUB) ? ImageReference.DOCKER_HUB_API : registry;
         URI base = URI.create((options.plainHttp() ? "http://" : "https://") + apiHost + "/");
         RegistryAuthenticator auth = new RegistryAuthenticator(registry, base, credentials, client, clock);
-        Step transport = "jdk".equals(System.getProperty(TRANSPORT_PROPERTY)) ? new Transport(client)
+        Step transport = "jdk".equals(System.getProperty(TRANSPORT_PROPERTY)) ? new Transport(client.get())
                 : transports.computeIfAbsent(options, o -> new SocketTransport(o.plainHttp() ? null : TlsContexts.forOptions(o), CONNECT_TIMEOUT));
         return new RegistryHost(registry, base, HttpPipeline.forRegistry(transport, auth, retry, jitter), maxTransfersPerHost);
     }

@@ -41,7 +41,8 @@ public final class RegistryAuthenticator implements Authenticator {
     private final String registry;
     private final String authority;
     private final CredentialSource credentials;
-    private final HttpClient tokenClient;
+    /** Built on the first token request: most pulls from a plain-HTTP or anonymous registry never need it, and a java.net.http client with its default TLS context costs ~0.1 s of start-up. */
+    private final java.util.function.Supplier<HttpClient> tokenClient;
     private final Clock clock;
     private final Map<String, BearerToken> tokens = new ConcurrentHashMap<>();
     private volatile AuthChallenge bearer;
@@ -52,7 +53,7 @@ public final class RegistryAuthenticator implements Authenticator {
      * @param registry    the registry as named in references ({@code host[:port]}), for credential lookup
      * @param registryUri the API base (scheme, host, port) whose requests get credentials
      */
-    public RegistryAuthenticator(String registry, URI registryUri, CredentialSource credentials, HttpClient tokenClient, Clock clock) {
+    public RegistryAuthenticator(String registry, URI registryUri, CredentialSource credentials, java.util.function.Supplier<HttpClient> tokenClient, Clock clock) {
         this.registry = registry;
         this.authority = Request.authority(registryUri);
         this.credentials = credentials;
@@ -144,7 +145,7 @@ public final class RegistryAuthenticator implements Authenticator {
         Instant obtainedAt = clock.instant();
         HttpResponse<InputStream> response;
         try {
-            response = tokenClient.send(builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
+            response = tokenClient.get().send(builder.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException(action + " interrupted");
