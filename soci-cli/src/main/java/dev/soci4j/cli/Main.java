@@ -9,6 +9,7 @@ import dev.soci4j.cli.command.DemoCommand;
 import dev.soci4j.cli.command.IndexCommand;
 import dev.soci4j.cli.command.PushCommand;
 import dev.soci4j.cli.command.RebuildDbCommand;
+import dev.soci4j.cli.command.StartupTrainingCommand;
 import dev.soci4j.cli.command.ZtocCommand;
 import dev.soci4j.cli.command.ZtocGetFileCommand;
 import java.io.OutputStreamWriter;
@@ -36,7 +37,7 @@ public final class Main {
      */
     private static final List<Class<?>> COMMANDS = List.of(ConvertCommand.class, CreateCommand.class, PushCommand.class,
             IndexCommand.class, ZtocCommand.class, RebuildDbCommand.class, MountCommand.class, UmountCommand.class,
-            DemoCommand.class, BuilderCommand.class, CommandLine.HelpCommand.class);
+            DemoCommand.class, BuilderCommand.class, StartupTrainingCommand.class, CommandLine.HelpCommand.class);
 
     @Option(names = "--debug", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of unexpected errors and debug logs.")

@@ -36,8 +36,17 @@ public interface FuseFilesystem {
 
     byte[] readlink(long node) throws IOException;
 
-    /** Reads up to {@code length} bytes at {@code offset} of a regular file into {@code dst}; returns the count (0 at the end). */
-    int read(long node, long offset, byte[] dst, int length) throws IOException;
+    /**
+     * Reads up to {@code dst.remaining()} bytes at {@code offset} of a regular file into {@code dst} from
+     * its position, and returns the count (0 at the end). The FUSE session passes a direct buffer over
+     * its reply, so cached bytes go from the cache file to the kernel with no copy in Java.
+     */
+    int read(long node, long offset, java.nio.ByteBuffer dst) throws IOException;
+
+    /** {@link #read(long, long, java.nio.ByteBuffer)} into {@code dst[0, length)}. */
+    default int read(long node, long offset, byte[] dst, int length) throws IOException {
+        return read(node, offset, java.nio.ByteBuffer.wrap(dst, 0, length));
+    }
 
     /** The value of xattr {@code name}, or null when the node has none of that name. */
     byte[] xattr(long node, String name) throws IOException;

@@ -49,7 +49,6 @@ final class FuseSession {
             MemorySegment in = arena.allocate(IN_BUFFER_BYTES, 8);
             MemorySegment out = arena.allocate(OUT_BUFFER_BYTES, 8);
             MemorySegment state = Libc.allocateCallState(arena);
-            byte[] data = new byte[MAX_READ_BYTES];
             while (true) {
                 long n = Libc.read(fd, in, state);
                 if (n < 0) {
@@ -68,7 +67,7 @@ final class FuseSession {
                 long node = in.get(LONG, 16);
                 int len;
                 try {
-                    len = handle(opcode, node, in, (int) n, out, data);
+                    len = handle(opcode, node, in, (int) n, out);
                 } catch (FuseError e) {
                     len = -e.errno();
                 } catch (java.io.IOException e) {
@@ -105,7 +104,7 @@ final class FuseSession {
     private static final int NO_REPLY = Integer.MIN_VALUE;
 
     /** Answers one request into {@code out} after the header; returns the payload length, {@code -errno} or {@link #NO_REPLY}. */
-    private int handle(int opcode, long node, MemorySegment in, int n, MemorySegment out, byte[] data) throws IOException {
+    private int handle(int opcode, long node, MemorySegment in, int n, MemorySegment out) throws IOException {
         int body = FuseOpcode.IN_HEADER_BYTES;
         int p = FuseOpcode.OUT_HEADER_BYTES;
         return switch (opcode) {
@@ -141,9 +140,7 @@ final class FuseSession {
             case FuseOpcode.READ -> {
                 long offset = in.get(LONG, body + 8);
                 int size = Math.min(in.get(INT, body + 16), MAX_READ_BYTES);
-                int got = fs.read(node, offset, data, size);
-                MemorySegment.copy(data, 0, out, ValueLayout.JAVA_BYTE, p, got);
-                yield got;
+                yield fs.read(node, offset, out.asSlice(p, size).asByteBuffer());
             }
             case FuseOpcode.READDIR, FuseOpcode.READDIRPLUS ->
                     readdir(node, in.get(LONG, body + 8), in.get(INT, body + 16), opcode == FuseOpcode.READDIRPLUS, out);

@@ -97,7 +97,8 @@ public final class LayerFilesystem implements FuseFilesystem {
     }
 
     @Override
-    public int read(long id, long offset, byte[] dst, int length) throws IOException {
+    public int read(long id, long offset, java.nio.ByteBuffer dst) throws IOException {
+        int length = dst.remaining();
         LayerTree.Node n = node(id);
         FileMetadata m = n.meta();
         if (m == null || n.whiteout() || m.type() != EntryType.REG)
@@ -107,7 +108,8 @@ public final class LayerFilesystem implements FuseFilesystem {
         if (m.uncompressedEnd() > uncompressedSize)
             throw new IOException("%s ends at %d, past the layer's %d bytes".formatted(n.path(), m.uncompressedEnd(), uncompressedSize));
         headers.require(id, m);
-        spans.read(m.uncompressedOffset() + offset, dst, 0, count);
+        spans.read(m.uncompressedOffset() + offset, dst.slice(dst.position(), count));
+        dst.position(dst.position() + count);
         return count;
     }
 

@@ -43,11 +43,16 @@ public final class SpanCache {
 
     /** Copies {@code length} bytes from {@code offsetInSpan} of the cached span into {@code dst}; false when not cached. */
     public boolean read(int spanId, long offsetInSpan, byte[] dst, int dstOffset, int length) throws IOException {
+        return read(spanId, offsetInSpan, ByteBuffer.wrap(dst, dstOffset, length));
+    }
+
+    /** Fills {@code dst} (position to limit) from {@code offsetInSpan} of the cached span; false when not cached. */
+    public boolean read(int spanId, long offsetInSpan, ByteBuffer dst) throws IOException {
         synchronized (this) {
             if (sizes.get(spanId) == null) return false;
         }
         try (FileChannel ch = FileChannel.open(file(spanId), StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.wrap(dst, dstOffset, length);
+            ByteBuffer buf = dst;
             long pos = offsetInSpan;
             while (buf.hasRemaining()) {
                 int n = ch.read(buf, pos);

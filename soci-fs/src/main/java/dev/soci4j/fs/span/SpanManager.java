@@ -82,6 +82,17 @@ public final class SpanManager {
 
     /** Reads {@code length} uncompressed bytes at {@code offset} of the layer into {@code dst}. */
     public void read(long offset, byte[] dst, int dstOffset, int length) throws IOException {
+        read(offset, java.nio.ByteBuffer.wrap(dst, dstOffset, length).slice());
+    }
+
+    /**
+     * Reads {@code dst.remaining()} uncompressed bytes at {@code offset} of the layer into {@code dst}
+     * (absolute puts: its position does not move). Cached spans are read by the file system straight
+     * into {@code dst}.
+     */
+    public void read(long offset, java.nio.ByteBuffer dst) throws IOException {
+        int length = dst.remaining();
+        int dstOffset = dst.position();
         if (length == 0) return;
         onDemandReads.incrementAndGet();
         try {
@@ -98,13 +109,13 @@ public final class SpanManager {
                 long inSpan = pos - span.uncompressedStart();
                 byte[] bytes = fresh.get(id);
                 int attempt = 0;
-                while (bytes == null && !cache.read(id, inSpan, dst, at, n)) {
+                while (bytes == null && !cache.read(id, inSpan, dst.slice(at, n))) {
                     if (++attempt > MAX_EVICTION_RETRIES)
                         throw new IOException("span %d of layer %s was evicted %d times while being read; cache too small"
                                 .formatted(id, layer, attempt - 1));
                     bytes = ensure(id, id, false).get(id);
                 }
-                if (bytes != null) System.arraycopy(bytes, (int) inSpan, dst, at, n);
+                if (bytes != null) dst.put(at, bytes, (int) inSpan, n);
                 else stats.cacheHits.incrementAndGet();
                 pos = pieceEnd;
             }
