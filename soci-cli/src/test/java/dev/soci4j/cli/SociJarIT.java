@@ -33,10 +33,16 @@ class SociJarIT {
     }
 
     private static Result soci(String... args) throws Exception {
+        return java(List.of(), args);
+    }
+
+    private static Result java(List<String> jvmOptions, String... args) throws Exception {
         Path jar = jar();
         assumeTrue(jar != null, "soci-cli/target/soci.jar not built (run ./mvnw -pl soci-cli package)");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString()));
+                "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
@@ -81,5 +87,26 @@ class SociJarIT {
         assertThat(help.exitCode()).isZero();
         assertThat(new String(help.stdout(), StandardCharsets.UTF_8)).contains("Exit codes:");
         assertThat(help.stderr()).isEmpty();
+    }
+
+    /**
+     * What bin/soci does once per build: record the JVM's AOT cache from {@code startup-training}. The
+     * cache must then be usable ({@code -XX:AOTMode=on} refuses to start otherwise); as root with
+     * /dev/fuse the training includes a real mount.
+     */
+    @Test
+    void startupTrainingRecordsAUsableAotCache() throws Exception {
+        Path aot = tmp.resolve("soci.aot");
+        Result train = java(List.of("-XX:AOTCacheOutput=" + aot), "startup-training");
+        assertThat(train.exitCode()).as(train.stderr()).isZero();
+        String said = new String(train.stdout(), StandardCharsets.UTF_8);
+        assertThat(said).startsWith("trained: help, demo");
+        boolean canMount = "root".equals(System.getProperty("user.name")) && Files.isWritable(Path.of("/dev/fuse"));
+        assertThat(said).contains(canMount ? ", mount" : "mount skipped");
+        assertThat(aot).isRegularFile();
+        assertThat(Files.size(aot)).isGreaterThan(1 << 20);
+        Result run = java(List.of("-XX:AOTCache=" + aot, "-XX:AOTMode=on"), "--version");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(new String(run.stdout(), StandardCharsets.UTF_8)).startsWith("soci4j ");
     }
 }

@@ -1,6 +1,7 @@
 package dev.soci4j.fs.mount;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.soci4j.fs.FuseTesting;
 import dev.soci4j.fs.fuse.KernelMounts;
@@ -112,6 +113,50 @@ class ImageMountIT {
                 assertThat(mount.layers().getFirst().stats().bytesFetched.get()).isPositive();
             }
             assertThat(KernelMounts.isMounted(mnt)).isFalse();
+            for (Path root : MountState.layerRoots(state)) assertThat(KernelMounts.isMounted(root)).as(root.toString()).isFalse();
+        } finally {
+            FuseTesting.unmountAll(mnt);
+            FuseTesting.unmountAll(MountState.layerRoots(state).toArray(Path[]::new));
+        }
+    }
+
+    /**
+     * Layers are prepared (zTOC or whole blob fetched) all at once: when one of them fails, the mount
+     * fails with that error and leaves nothing mounted, whichever layers were already up.
+     */
+    @Test
+    @Timeout(120)
+    void aLayerThatCannotBeFetchedFailsTheMountAndLeavesNothingMounted(Random random) throws Exception {
+        FuseTesting.assumeFuse();
+        List<Path> tars = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Path dir = tmp.resolve("layer" + i);
+            Files.createDirectories(dir);
+            byte[] data = new byte[i == 2 ? 1_000 : 200_000];   // the last layer is too small for a zTOC
+            random.nextBytes(data);
+            Files.write(dir.resolve("f" + i), data);
+            tars.add(tar(dir, "layer" + i + ".tar"));
+        }
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        Path state = tmp.resolve("state");
+        try (LocalRegistry registry = LocalRegistry.start(tmp.resolve("reg"));
+             RegistryClient client = RegistryClient.builder().build()) {
+            ImageReference src = ImageReference.parse(registry.address() + "/fs/broken:v1");
+            push(client, src, tars);
+            String dst = registry.address() + "/fs/broken:soci";
+            new SociConverter(client, IndexStore.open(tmp.resolve("store")), null).convert(ConvertRequest.of(src.toString(), dst)
+                    .withBuild(BuildOptions.DEFAULT.withMinLayerSize(50_000).withSpanSize(64 << 10)));
+            // the registry loses the un-indexed layer's blob (fetched whole at mount time)
+            var manifest = (dev.soci4j.oci.manifest.ImageManifest) client.pullManifest(src).parse();
+            String hex = manifest.layers().get(2).digest().hex();
+            Path data = registry.storage().resolve("docker/registry/v2/blobs/sha256/" + hex.substring(0, 2) + "/" + hex + "/data");
+            assertThat(data).isRegularFile();
+            Files.delete(data);
+            MountOptions options = new MountOptions(state, AMD64, null, false, false, 1L << 30, 2);
+            assertThatThrownBy(() -> ImageMount.mount(client, ImageReference.parse(dst), mnt, options))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining(manifest.layers().get(2).digest().toString());
+            assertThat(KernelMounts.isMounted(mnt)).isFalse();
+            assertThat(MountState.layerRoots(state)).isNotEmpty();
             for (Path root : MountState.layerRoots(state)) assertThat(KernelMounts.isMounted(root)).as(root.toString()).isFalse();
         } finally {
             FuseTesting.unmountAll(mnt);
