@@ -11,7 +11,9 @@
 # every second, so that time is known to about a second).
 # Usage: bench/mount.sh [large_file_mib=1024] [rate=400mbit]   (400mbit = 50 MB/s)
 # Needs: root, /dev/fuse, tc (iproute2), docker-registry, skopeo, curl, python3, JDK 25.
-# SOCI_JAR / BENCH_JAR use prebuilt jars; otherwise it builds (MVN_OFFLINE=-o builds offline).
+# soci runs through bin/soci, as users run it: with the JVM start-up (AOT) cache that the launcher
+# records once per build, here at the untimed convert step (SOCI_AOT=off measures without it).
+# BENCH_JAR uses a prebuilt bench jar; otherwise it builds (MVN_OFFLINE=-o builds offline).
 set -euo pipefail
 MIB=${1:-1024}; RATE=${2:-400mbit}
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,10 +22,10 @@ java="$JAVA_HOME/bin/java"
 [ "$(id -u)" = 0 ] || { echo "needs root (mount(2), tc)" >&2; exit 1; }
 [ -e /dev/fuse ] || { echo "needs /dev/fuse" >&2; exit 1; }
 for t in tc docker-registry skopeo curl python3 tar; do command -v "$t" >/dev/null || { echo "needs $t${t/tc/ (iproute2)}" >&2; exit 1; }; done
-if [ -z "${SOCI_JAR:-}" ] || [ -z "${BENCH_JAR:-}" ]; then
+if [ -z "${BENCH_JAR:-}" ]; then
   (cd "$root" && ./mvnw -q -B ${MVN_OFFLINE:-} -DskipTests -pl bench,soci-cli -am package)
 fi
-benchjar="${BENCH_JAR:-$root/bench/target/soci4j-bench.jar}"; socijar="${SOCI_JAR:-$root/soci-cli/target/soci.jar}"
+benchjar="${BENCH_JAR:-$root/bench/target/soci4j-bench.jar}"
 rate_bytes=$(python3 -c "import re,sys; m=re.fullmatch(r'(\d+)(k|m|g)bit','$RATE'); print(int(m[1])*{'k':1e3,'m':1e6,'g':1e9}[m[2]]/8)" | cut -d. -f1)
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/soci4j-mount-bench.XXXXXX")
@@ -37,7 +39,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-java_soci() { "$java" --enable-native-access=ALL-UNNAMED -jar "$socijar" "$@"; }
+java_soci() { "$root/bin/soci" "$@"; }
 soci_mount() { java_soci mount --plain-http --state-dir "$state" "$@"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 port=$(free_port)
@@ -139,6 +141,7 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f%%", 100*a/b}'; }
 mbs() { awk -v b="$1" -v ms="$2" 'BEGIN{printf "%.1f", b/1e6/(ms/1000)}'; }
 link_ms=$(awk -v b="$bg_bytes" -v r="$rate_bytes" 'BEGIN{printf "%d", 1000*b/r}')
 printf '\n%-58s %s\n' "image (compressed)" "$image_bytes bytes ($(awk -v s="$image_bytes" 'BEGIN{printf "%.1f MiB", s/1048576}')), link $RATE = $(mbs "$rate_bytes" 1000) MB/s"
+printf '%-58s %s\n' "JVM start-up (AOT) cache of bin/soci" "${SOCI_AOT:-on}"
 printf '%-58s %9s ms   (mount itself: %s ms)\n' "(a) soci mount -> start-up files read" "$lazy_ms" "$mount_ms"
 printf '%-58s %9s bytes\n' "(a) bytes fetched by then" "$lazy_bytes"
 printf '%-58s %9s ms\n' "(b) full download + unpack (skopeo copy + tar -xzf)" "$full_ms"

@@ -2,13 +2,19 @@
 # symlink target, rdev, sha256 of content and every xattr (hex), so two trees compare as text.
 import hashlib, os, stat, sys
 root = sys.argv[1]
-skip_mtime_dirs = len(sys.argv) > 2 and sys.argv[2] == "--no-dir-mtime"
+skip_mtime_dirs = "--no-dir-mtime" in sys.argv[2:]
+skip_vanished = "--skip-vanished" in sys.argv[2:]
 out = []
 for dirpath, dirnames, filenames in os.walk(root):
     for name in sorted(dirnames + filenames):
         p = os.path.join(dirpath, name)
         rel = os.path.relpath(p, root)
-        st = os.lstat(p)
+        try:
+            st = os.lstat(p)
+        except FileNotFoundError:
+            if skip_vanished:
+                continue
+            raise
         fields = [repr(rel), oct(st.st_mode), str(st.st_uid), str(st.st_gid)]
         if stat.S_ISREG(st.st_mode):
             fields.append("size=%d" % st.st_size)

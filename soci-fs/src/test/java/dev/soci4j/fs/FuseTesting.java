@@ -24,14 +24,25 @@ public final class FuseTesting {
 
     /** A text listing of every path under {@code dir} with its metadata, content digest and xattrs. */
     public static String dump(Path dir, boolean dirMtimes) throws Exception {
+        return dump(dir, dirMtimes, false);
+    }
+
+    /**
+     * {@link #dump(Path, boolean)}; with {@code skipVanished}, names a directory lists but that do not
+     * exist (overlayfs lists a whiteout of a directory that merges with nothing, and then answers
+     * ENOENT for it) are left out, so the listing is what lookups show.
+     */
+    public static String dump(Path dir, boolean dirMtimes, boolean skipVanished) throws Exception {
         Path script = Files.createTempFile("tree-dump", ".py");
         try (InputStream in = FuseTesting.class.getResourceAsStream("/tree-dump.py")) {
             Files.write(script, in.readAllBytes());
         }
         try {
             // timeout(1): a FUSE bug must fail the test, never hang it
-            return run(dirMtimes ? List.of("timeout", "-k", "5", "60", "/usr/bin/python3", script.toString(), dir.toString())
-                    : List.of("timeout", "-k", "5", "60", "/usr/bin/python3", script.toString(), dir.toString(), "--no-dir-mtime"));
+            List<String> command = new java.util.ArrayList<>(List.of("timeout", "-k", "5", "60", "/usr/bin/python3", script.toString(), dir.toString()));
+            if (!dirMtimes) command.add("--no-dir-mtime");
+            if (skipVanished) command.add("--skip-vanished");
+            return run(command);
         } finally {
             Files.delete(script);
         }

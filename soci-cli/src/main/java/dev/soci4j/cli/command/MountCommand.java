@@ -68,6 +68,12 @@ public final class MountCommand implements Callable<Integer> {
             description = "Fetch the remaining spans while idle (default: ${DEFAULT-VALUE}).")
     String backgroundFetch;
 
+    @Option(names = "--stacking", paramLabel = "auto|overlay|merged", defaultValue = "auto",
+            description = {"How the layers become one tree: overlay (a FUSE mount per layer under overlayfs; needs root),",
+                    "merged (one FUSE mount, layers merged by soci with overlayfs's rules; any user, through fusermount3),",
+                    "auto (overlay as root, else merged; the default)."})
+    String stacking;
+
     @Option(names = "--detach", description = "Mount from a background process and return once mounted.")
     boolean detach;
 
@@ -97,6 +103,12 @@ public final class MountCommand implements Callable<Integer> {
             case "off" -> false;
             default -> throw new UserError(ExitCode.USAGE, "--background-fetch must be on or off, not " + backgroundFetch);
         };
+        MountOptions.Stacking stack = switch (stacking) {
+            case "auto" -> MountOptions.Stacking.AUTO;
+            case "overlay" -> MountOptions.Stacking.OVERLAY;
+            case "merged" -> MountOptions.Stacking.MERGED;
+            default -> throw new UserError(ExitCode.USAGE, "--stacking must be auto, overlay or merged, not " + stacking);
+        };
         if (!Files.isDirectory(dir)) throw new UserError(ExitCode.NOT_FOUND, "mount point %s is not a directory".formatted(dir));
         InetSocketAddress metrics = metricsAddress == null ? null : socketAddress(metricsAddress);
         Path stateDir = MountState.dirFor(stateRoot, dir);
@@ -108,7 +120,7 @@ public final class MountCommand implements Callable<Integer> {
         Platform p = platform == null ? Platform.current() : Platform.parse(platform);
         try (RegistryClient client = registry.client(List.of(location))) {
             ImageMount mount = ImageMount.mount(client, r.reference(), dir,
-                    new MountOptions(stateDir, p, explicit, v1, fetch, MountOptions.DEFAULT_CACHE_LIMIT_BYTES, 4));
+                    new MountOptions(stateDir, p, explicit, v1, fetch, MountOptions.DEFAULT_CACHE_LIMIT_BYTES, 4, stack));
             MetricsEndpoint endpoint;
             try {
                 endpoint = metrics == null ? null : MetricsEndpoint.start(metrics, mount);

@@ -6,6 +6,7 @@ import dev.soci4j.fs.fuse.FuseMount;
 import dev.soci4j.fs.fuse.KernelMounts;
 import dev.soci4j.fs.layer.LayerFilesystem;
 import dev.soci4j.fs.layer.LayerTree;
+import dev.soci4j.fs.layer.MergedFilesystem;
 import dev.soci4j.fs.span.LayerStats;
 import dev.soci4j.fs.span.SpanCache;
 import dev.soci4j.fs.span.SpanManager;
@@ -41,24 +42,28 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An image mounted read-only at a directory: every layer a FUSE filesystem under the state dir
- * (lazy through its zTOC when the SOCI index has one; downloaded whole otherwise, and served the same
- * way from the local blob), stacked with overlayfs at the target. {@link #close()} unmounts the
- * overlay, then every layer, and never hangs (busy mounts are detached). Not thread-safe to close
- * twice concurrently; everything else is.
+ * An image mounted read-only at a directory. Each layer is a {@link LayerFilesystem}: lazy through its
+ * zTOC when the SOCI index has one; downloaded whole otherwise, and served the same way from the
+ * local blob. As root the layers are FUSE mounts under the state dir stacked with overlayfs at the
+ * target; without root (overlayfs cannot be mounted) one FUSE mount at the target serves them merged
+ * by {@link MergedFilesystem} with the same rules (see {@link MountOptions.Stacking}). {@link #close()}
+ * unmounts everything and never hangs (busy mounts are detached). Not thread-safe to close twice
+ * concurrently; everything else is.
  */
 public final class ImageMount implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ImageMount.class);
 
     /** One mounted layer. */
-    public record Layer(int position, Descriptor descriptor, boolean lazy, LayerStats stats, FuseMount fuse,
-                        RangeSource source, BackgroundFetcher fetcher) {
+    public record Layer(int position, Descriptor descriptor, boolean lazy, LayerStats stats, LayerFilesystem filesystem,
+                        FuseMount fuse, RangeSource source, BackgroundFetcher fetcher) {
     }
 
     private final Path target;
     private final Path stateDir;
     private final List<Layer> layers;
     private boolean overlayMounted;
+    /** The one FUSE mount of all layers at the target in {@link MountOptions.Stacking#MERGED} mode; null with overlayfs. */
+    private FuseMount merged;
 
     private ImageMount(Path target, Path stateDir, List<Layer> layers) {
         this.target = target;
@@ -72,6 +77,11 @@ public final class ImageMount implements AutoCloseable {
 
     public List<Layer> layers() {
         return layers;
+    }
+
+    /** The FUSE mount serving the merged image at the target, or null when the layers are stacked with overlayfs. */
+    public FuseMount merged() {
+        return merged;
     }
 
     /** Mounts {@code image} at {@code target}; on failure, whatever was mounted is unmounted again. */
@@ -120,15 +130,21 @@ public final class ImageMount implements AutoCloseable {
                 prepared.add(prep.submit(() -> prepare(client, repo, position, layer, indexed, options)));
             }
             try {
+                boolean overlay = options.stacking().resolve() == MountOptions.Stacking.OVERLAY;
                 for (int i = 0; i < prepared.size(); i++) {
                     Prepared p = await(prepared.get(i));
                     prepared.set(i, null);   // mountLayer owns its source from here
-                    layers.add(mountLayer(i, manifest.layers().get(i), p, options));
+                    layers.add(mountLayer(i, manifest.layers().get(i), p, options, overlay));
                 }
-                List<Path> lowers = new ArrayList<>();
-                for (Layer l : layers.reversed()) lowers.add(l.fuse().mountPoint());
-                KernelMounts.overlay(abs, lowers, stateDir.resolve("empty"));
-                mount.overlayMounted = true;
+                if (overlay) {
+                    List<Path> lowers = new ArrayList<>();
+                    for (Layer l : layers.reversed()) lowers.add(l.fuse().mountPoint());
+                    KernelMounts.overlay(abs, lowers, stateDir.resolve("empty"));
+                    mount.overlayMounted = true;
+                } else {
+                    mount.merged = FuseMount.mount(abs, new MergedFilesystem(layers.stream().map(Layer::filesystem).toList()),
+                            "image", options.readerThreads());
+                }
                 mount.writeStats();
                 return mount;
             } catch (IOException | RuntimeException e) {
@@ -198,7 +214,8 @@ public final class ImageMount implements AutoCloseable {
         }
     }
 
-    private static Layer mountLayer(int position, Descriptor layer, Prepared prepared, MountOptions options) throws IOException {
+    /** The layer's file system over its zTOC; mounted on its own under the state dir only when {@code ownMount} (overlayfs). */
+    private static Layer mountLayer(int position, Descriptor layer, Prepared prepared, MountOptions options, boolean ownMount) throws IOException {
         Path dir = options.stateDir().resolve("layers").resolve(Integer.toString(position));
         Path root = dir.resolve("root");
         Ztoc ztoc = prepared.ztoc();
@@ -207,11 +224,12 @@ public final class ImageMount implements AutoCloseable {
         String name = "layer-" + position;
         FuseMount fuse;
         SpanManager spans;
+        LayerFilesystem fs;
         try {
             spans = new SpanManager(layer.digest().toString(), SpanTable.of(ztoc), source,
                     new SpanCache(dir.resolve("cache"), options.cacheLimitBytes()), stats);
-            LayerFilesystem fs = new LayerFilesystem(LayerTree.of(ztoc.files()), spans, ztoc.uncompressedArchiveSize());
-            fuse = FuseMount.mount(root, fs, name, options.readerThreads());
+            fs = new LayerFilesystem(LayerTree.of(ztoc.files()), spans, ztoc.uncompressedArchiveSize());
+            fuse = ownMount ? FuseMount.mount(root, fs, name, options.readerThreads()) : null;
         } catch (IOException | RuntimeException e) {
             closeQuietly(source);
             throw e;
@@ -219,7 +237,7 @@ public final class ImageMount implements AutoCloseable {
         BackgroundFetcher fetcher = prepared.lazy() && options.backgroundFetch() ? BackgroundFetcher.start(name, spans) : null;
         log.atInfo().addKeyValue("layer", layer.digest()).addKeyValue("lazy", prepared.lazy())
                 .addKeyValue("entries", ztoc.files().size()).log("mounted layer");
-        return new Layer(position, layer, prepared.lazy(), stats, fuse, source, fetcher);
+        return new Layer(position, layer, prepared.lazy(), stats, fs, fuse, source, fetcher);
     }
 
     /** Writes the per-layer counters to the stats file (what {@code soci mount --stats} prints). */
@@ -239,13 +257,17 @@ public final class ImageMount implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (merged != null) {
+            merged.close();
+            merged = null;
+        }
         if (overlayMounted) {
             KernelMounts.unmount(target);
             overlayMounted = false;
         }
         for (Layer l : layers.reversed()) {
             if (l.fetcher() != null) l.fetcher().close();
-            l.fuse().close();
+            if (l.fuse() != null) l.fuse().close();
             try {
                 l.source().close();
             } catch (Exception e) {

@@ -72,21 +72,25 @@ public final class MetricsEndpoint implements AutoCloseable {
     static String render(ImageMount mount) {
         var layers = java.util.List.copyOf(mount.layers());
         StringBuilder sb = new StringBuilder();
+        // FUSE requests per layer mount; one merged mount serves all layers and is labelled layer="merged"
+        Map<String, FuseOperationStats> fuse = new java.util.LinkedHashMap<>();
+        if (mount.merged() != null) fuse.put("layer=\"merged\"", mount.merged().operations());
+        for (ImageMount.Layer l : layers) if (l.fuse() != null) fuse.put(layerLabels(l), l.fuse().operations());
         family(sb, "soci_fuse_operation_seconds", "summary", "FUSE requests by layer and opcode: count and total handling time");
-        for (ImageMount.Layer l : layers) {
-            for (Map.Entry<String, FuseOperationStats.Totals> e : l.fuse().operations().snapshot().entrySet()) {
-                String labels = layerLabels(l) + ",op=\"%s\"".formatted(e.getKey());
+        fuse.forEach((layer, ops) -> {
+            for (Map.Entry<String, FuseOperationStats.Totals> e : ops.snapshot().entrySet()) {
+                String labels = layer + ",op=\"%s\"".formatted(e.getKey());
                 sample(sb, "soci_fuse_operation_seconds_count", labels, Long.toString(e.getValue().count()));
                 sample(sb, "soci_fuse_operation_seconds_sum", labels, Double.toString(e.getValue().nanos() / 1e9));
             }
-        }
+        });
         family(sb, "soci_fuse_operation_errors_total", "counter", "FUSE requests answered with an error, by layer and opcode");
-        for (ImageMount.Layer l : layers) {
-            for (Map.Entry<String, FuseOperationStats.Totals> e : l.fuse().operations().snapshot().entrySet()) {
-                sample(sb, "soci_fuse_operation_errors_total", layerLabels(l) + ",op=\"%s\"".formatted(e.getKey()),
+        fuse.forEach((layer, ops) -> {
+            for (Map.Entry<String, FuseOperationStats.Totals> e : ops.snapshot().entrySet()) {
+                sample(sb, "soci_fuse_operation_errors_total", layer + ",op=\"%s\"".formatted(e.getKey()),
                         Long.toString(e.getValue().errors()));
             }
-        }
+        });
         layerCounter(sb, layers, "soci_layer_bytes_served_total", "Uncompressed bytes of file contents served", s -> s.bytesServed.get());
         layerCounter(sb, layers, "soci_layer_bytes_fetched_total", "Compressed bytes fetched from the registry", s -> s.bytesFetched.get());
         family(sb, "soci_layer_spans_fetched_total", "counter", "Spans fetched, verified and cached, on demand or in the background");

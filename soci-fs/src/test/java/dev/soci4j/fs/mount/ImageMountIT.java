@@ -85,9 +85,11 @@ class ImageMountIT {
             String dst = registry.address() + "/fs/app:soci";
             new SociConverter(client, IndexStore.open(tmp.resolve("store")), null).convert(ConvertRequest.of(src.toString(), dst)
                     .withBuild(BuildOptions.DEFAULT.withMinLayerSize(50_000).withSpanSize(64 << 10)));
-            MountOptions options = new MountOptions(state, AMD64, null, false, false, 1L << 30, 2);
+            MountOptions options = new MountOptions(state, AMD64, null, false, false, 1L << 30, 2, MountOptions.Stacking.OVERLAY);
+            String overlayView;
             try (ImageMount mount = ImageMount.mount(client, ImageReference.parse(dst), mnt, options)) {
                 assertThat(mount.layers()).extracting(ImageMount.Layer::lazy).containsExactly(true, false);
+                overlayView = FuseTesting.dump(mnt, false, true);
                 assertThat(Files.readString(mnt.resolve("a/keep"))).isEqualTo("keep");
                 assertThat(mnt.resolve("a/gone")).doesNotExist();
                 try (var names = Files.list(mnt.resolve("b"))) {
