@@ -10,10 +10,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link FuseFilesystem} mounted read-only at a directory with mount(2) on a {@code /dev/fuse}
- * connection (needs root, or CAP_SYS_ADMIN), served by several platform reader threads (each FFM
- * call pins its carrier, so virtual threads would gain nothing). {@link #close()} unmounts (lazily
- * when busy), aborts the connection if readers are still blocked, and closes the fd; it never hangs.
+ * A {@link FuseFilesystem} mounted read-only at a directory, served by several platform reader
+ * threads (each FFM call pins its carrier, so virtual threads would gain nothing). Root (effective
+ * uid 0) mounts with mount(2) on a {@code /dev/fuse} connection it opens itself; anyone else through
+ * fusermount3 ({@link Fusermount}), which leaves the mount accessible to that user only.
+ * {@link #close()} unmounts (lazily when busy), aborts the connection if readers are still blocked,
+ * and closes the fd; it never hangs.
  */
 public final class FuseMount implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FuseMount.class);
@@ -34,18 +36,20 @@ public final class FuseMount implements AutoCloseable {
         this.session = session;
     }
 
-    /** Mounts {@code fs} at {@code dir} (an existing directory) and starts {@code threads} readers. */
+    /**
+     * Mounts {@code fs} at {@code dir} (an existing directory) and starts {@code threads} readers:
+     * with mount(2) as root, else through fusermount3.
+     */
     public static FuseMount mount(Path dir, FuseFilesystem fs, String fsName, int threads) throws IOException {
+        return mount(dir, fs, fsName, threads, !isRoot());
+    }
+
+    /** As {@link #mount(Path, FuseFilesystem, String, int)}; tests take the fusermount3 path as root too. */
+    static FuseMount mount(Path dir, FuseFilesystem fs, String fsName, int threads, boolean viaFusermount)
+            throws IOException {
         Path target = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(target)) throw new IOException("mount point %s is not a directory".formatted(target));
-        int fd = Libc.open("/dev/fuse", Libc.O_RDWR | Libc.O_CLOEXEC);
-        try {
-            String options = "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions".formatted(fd);
-            Libc.mount("soci:" + fsName, target.toString(), "fuse.soci", Libc.MS_RDONLY | Libc.MS_NOSUID, options);
-        } catch (IOException e) {
-            Libc.close(fd);
-            throw new IOException("cannot mount FUSE at %s: %s".formatted(target, e.getMessage()), e);
-        }
+        int fd = viaFusermount ? Fusermount.mount(target, fsName) : mountAsRoot(target, fsName);
         FuseMount mount = new FuseMount(target, fd, new FuseSession(fd, fs, fsName));
         // readers first: the kernel's INIT is waiting, and any stat of the mount point blocks until answered
         for (int i = 0; i < threads; i++) {
@@ -53,8 +57,27 @@ public final class FuseMount implements AutoCloseable {
             mount.readers.add(t);
         }
         mount.connectionId = connectionId(target);
-        log.atDebug().addKeyValue("mount", target).addKeyValue("threads", threads).log("mounted fuse layer");
+        log.atDebug().addKeyValue("mount", target).addKeyValue("threads", threads)
+                .addKeyValue("fusermount", viaFusermount).log("mounted fuse layer");
         return mount;
+    }
+
+    /** Opens {@code /dev/fuse} and mounts it with mount(2): root only (CAP_SYS_ADMIN). */
+    private static int mountAsRoot(Path target, String fsName) throws IOException {
+        int fd = Libc.open("/dev/fuse", Libc.O_RDWR | Libc.O_CLOEXEC);
+        try {
+            String options = "fd=%d,rootmode=40000,user_id=0,group_id=0,allow_other,default_permissions".formatted(fd);
+            Libc.mount("soci:" + fsName, target.toString(), "fuse.soci", Libc.MS_RDONLY | Libc.MS_NOSUID, options);
+            return fd;
+        } catch (IOException e) {
+            Libc.close(fd);
+            throw new IOException("cannot mount FUSE at %s: %s".formatted(target, e.getMessage()), e);
+        }
+    }
+
+    /** Whether this process mounts with mount(2) (effective uid 0) rather than through fusermount3. */
+    public static boolean isRoot() {
+        return Libc.geteuid() == 0;
     }
 
     private static long connectionId(Path target) {

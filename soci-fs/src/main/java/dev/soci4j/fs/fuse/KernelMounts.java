@@ -31,7 +31,9 @@ public final class KernelMounts {
 
     /**
      * Unmounts {@code target}; when it is busy, detaches it lazily (MNT_DETACH) so nothing hangs.
-     * Returns false when it was not mounted or could not be unmounted at all (logged).
+     * Without root, umount2 refuses (EPERM), and a FUSE mount this user made through fusermount3 is
+     * unmounted with {@code fusermount3 -u}, or {@code -u -z} when that fails. Returns false when it
+     * was not mounted or could not be unmounted at all (logged).
      */
     public static boolean unmount(Path target) {
         String path = target.toAbsolutePath().normalize().toString();
@@ -40,12 +42,38 @@ public final class KernelMounts {
             return true;
         } catch (Libc.NativeException e) {
             if (e.errno() == Libc.EINVAL || e.errno() == Libc.ENOENT) return false; // not mounted
+            if (e.errno() == Libc.EPERM) return unmountAsUser(target.toAbsolutePath().normalize());
             try {
                 Libc.umount2(path, Libc.MNT_DETACH);
                 log.atWarn().addKeyValue("mount", path).addKeyValue("errno", e.errno()).log("mount busy; detached lazily");
                 return true;
             } catch (Libc.NativeException e2) {
                 log.atWarn().addKeyValue("mount", path).addKeyValue("errno", e2.errno()).log("cannot unmount");
+                return false;
+            }
+        }
+    }
+
+    /**
+     * Without CAP_SYS_ADMIN, umount2 fails with EPERM before it even looks whether {@code target} is
+     * a mount point; only fusermount3 may unmount for a user, and only FUSE mounts that user made.
+     */
+    private static boolean unmountAsUser(Path target) {
+        try {
+            if (!isMounted(target)) return false;
+        } catch (IOException e) {
+            log.atDebug().addKeyValue("mount", target).log("cannot read mountinfo; trying to unmount anyway");
+        }
+        try {
+            Fusermount.unmount(target, false);
+            return true;
+        } catch (IOException e) {
+            try {
+                Fusermount.unmount(target, true);
+                log.atWarn().addKeyValue("mount", target).log("cannot unmount (" + e.getMessage() + "); detached lazily");
+                return true;
+            } catch (IOException e2) {
+                log.atWarn().addKeyValue("mount", target).log("cannot unmount: " + e2.getMessage());
                 return false;
             }
         }

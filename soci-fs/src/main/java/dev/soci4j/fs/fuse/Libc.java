@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The few libc calls the FUSE server needs: open/read/write/close on {@code /dev/fuse}, mount(2) and
- * umount2(2). libc loads by absolute path ({@code style.md}, "Native code"), overridable with
- * {@code -Dsoci4j.libc.path}. Every call captures {@code errno}, and a failure becomes a
- * {@link NativeException} carrying it.
+ * umount2(2); for mounting without root through fusermount3 ({@link Fusermount}), geteuid,
+ * socketpair, pipe2 and recvmsg ({@link LibcSpawn} has the process calls). libc loads by absolute
+ * path ({@code style.md}, "Native code"), overridable with {@code -Dsoci4j.libc.path}. Every call
+ * captures {@code errno}, and a failure becomes a {@link NativeException} carrying it.
  */
 final class Libc {
     private static final Logger log = LoggerFactory.getLogger(Libc.class);
@@ -33,6 +34,11 @@ final class Libc {
     static final long MS_NOSUID = 2;
     static final long MS_NODEV = 4;
     static final int MNT_DETACH = 2;
+    static final int AF_UNIX = 1;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_CLOEXEC = 0x80000;
+    /** recvmsg flag: the fds received as SCM_RIGHTS arrive close-on-exec, like our own open(). */
+    static final int MSG_CMSG_CLOEXEC = 0x40000000;
 
     static final int EPERM = 1, ENOENT = 2, EINTR = 4, EIO = 5, EAGAIN = 11, EACCES = 13, EBUSY = 16,
             ENOTDIR = 20, EINVAL = 22, ERANGE = 34, ENOSYS = 38, ENODATA = 61, ENODEV = 19;
@@ -63,6 +69,18 @@ final class Libc {
     private static final MethodHandle UMOUNT2 = bind("umount2",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
 
+    /** uid_t geteuid(void); */
+    private static final MethodHandle GETEUID = bind("geteuid", FunctionDescriptor.of(ValueLayout.JAVA_INT));
+    /** int socketpair(int domain, int type, int protocol, int sv[2]); */
+    private static final MethodHandle SOCKETPAIR = bind("socketpair",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                    ValueLayout.ADDRESS));
+    /** int pipe2(int pipefd[2], int flags); */
+    private static final MethodHandle PIPE2 = bind("pipe2",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+    /** ssize_t recvmsg(int sockfd, struct msghdr *msg, int flags); */
+    private static final MethodHandle RECVMSG = bind("recvmsg",
+            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
     private Libc() {
     }
 
@@ -75,13 +93,18 @@ final class Libc {
         return SymbolLookup.libraryLookup(path, Arena.global());
     }
 
-    private static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... extra) {
+    static MethodHandle bind(String name, FunctionDescriptor fd, Linker.Option... extra) {
         Linker.Option[] options = new Linker.Option[extra.length + 1];
         options[0] = Linker.Option.captureCallState("errno");
         System.arraycopy(extra, 0, options, 1, extra.length);
         MemorySegment symbol = LIBC.find(name)
                 .orElseThrow(() -> new IllegalStateException("libc has no symbol " + name));
         return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    /** A binding of {@code name}, or null when this libc lacks it (a newer addition). */
+    static MethodHandle bindIfPresent(String name, FunctionDescriptor fd) {
+        return LIBC.find(name).isPresent() ? bind(name, fd) : null;
     }
 
     /** A failed libc call: the function, its subject and errno. */
@@ -165,11 +188,61 @@ final class Libc {
         }
     }
 
+    /** Our effective uid: 0 means mount(2) may work, anything else needs fusermount3. */
+    static int geteuid() {
+        try (Arena arena = Arena.ofConfined()) {
+            return (int) GETEUID.invokeExact(arena.allocate(CALL_STATE));
+        } catch (Throwable t) {
+            throw new IllegalStateException("geteuid downcall failed", t);
+        }
+    }
+
+    /** A connected AF_UNIX stream socket pair, both ends close-on-exec. */
+    static int[] socketpair() throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+            int rc = (int) SOCKETPAIR.invokeExact(state, AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds);
+            if (rc != 0) throw new NativeException("socketpair", "AF_UNIX", errno(state));
+            return fds.toArray(ValueLayout.JAVA_INT);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("socketpair downcall failed", t);
+        }
+    }
+
+    /** A pipe, {read end, write end}, both close-on-exec. */
+    static int[] pipe() throws NativeException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+            int rc = (int) PIPE2.invokeExact(state, fds, O_CLOEXEC);
+            if (rc != 0) throw new NativeException("pipe2", "O_CLOEXEC", errno(state));
+            return fds.toArray(ValueLayout.JAVA_INT);
+        } catch (NativeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("pipe2 downcall failed", t);
+        }
+    }
+
+    /** recvmsg on a caller-built {@code struct msghdr}; returns bytes received (0 at EOF) or {@code -errno}. */
+    static long recvmsg(int fd, MemorySegment msghdr, int flags) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CALL_STATE);
+            long n = (long) RECVMSG.invokeExact(state, fd, msghdr, flags);
+            return n < 0 ? -errno(state) : n;
+        } catch (Throwable t) {
+            throw new IllegalStateException("recvmsg downcall failed", t);
+        }
+    }
+
     static MemorySegment allocateCallState(Arena arena) {
         return arena.allocate(CALL_STATE);
     }
 
-    private static int errno(MemorySegment state) {
+    static int errno(MemorySegment state) {
         return (int) ERRNO.get(state, 0L);
     }
 }

@@ -28,7 +28,7 @@ public record MountOptions(Path stateDir, Platform platform, Digest explicitInde
         /** AUTO resolved for this process. */
         public Stacking resolve() {
             if (this != AUTO) return this;
-            return new com.sun.security.auth.module.UnixSystem().getUid() == 0 ? OVERLAY : MERGED;
+            return dev.soci4j.fs.fuse.FuseMount.isRoot() ? OVERLAY : MERGED;
         }
     }
 

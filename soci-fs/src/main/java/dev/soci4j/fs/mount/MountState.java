@@ -14,8 +14,19 @@ import java.util.HexFormat;
  * (each layer's FUSE mount) with {@code layers/<n>/cache}.
  */
 public final class MountState {
-    /** Under /run: state of live mounts, gone after a reboot as the mounts are. */
-    public static final Path DEFAULT_ROOT = Path.of("/run/soci4j/mounts");
+    /**
+     * Under /run: state of live mounts, gone after a reboot as the mounts are. Root's is
+     * {@code /run/soci4j/mounts}; another user's is under {@code $XDG_RUNTIME_DIR} (the per-user
+     * /run/user/UID), or {@code /tmp/soci4j-UID} without one.
+     */
+    public static final Path DEFAULT_ROOT = defaultRoot();
+
+    private static Path defaultRoot() {
+        if (dev.soci4j.fs.fuse.FuseMount.isRoot()) return Path.of("/run/soci4j/mounts");
+        String runtime = System.getenv("XDG_RUNTIME_DIR");
+        if (runtime != null && !runtime.isBlank() && Path.of(runtime).isAbsolute()) return Path.of(runtime, "soci4j", "mounts");
+        return Path.of("/tmp", "soci4j-" + new com.sun.security.auth.module.UnixSystem().getUid(), "mounts");
+    }
 
     private MountState() {
     }
