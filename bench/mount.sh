@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# Benchmark of issue 6 (item 8): `soci mount` of the nginx + 1 GiB image from a loopback registry
+# Benchmark of issue 6 (item 8): `soci mount` of the lab's nginx + 1 GiB image (../shared/lab/nginx-image:
+# debootstrap bookworm + nginx + a 1 GiB random file, 3 gzip layers; built once into $LAB, default
+# /tmp/soci-lab; IMAGE=generated uses soci4j's generated equivalent instead) from a loopback registry
 # throttled to 50 MB/s with tc (as ../shared/lab/throttle.sh: HTB on lo, only traffic from the
 # registry's port), against a full download + unpack of the same image in the same script.
-#   (a) lazy: time from `soci mount` (background fetch off) until every start-up file of the sample
-#       (SampleImage.STARTUP_FILES) has been read with cat; bytes fetched then (the mount's --stats);
+#   (a) lazy: time from `soci mount` (background fetch off) until every file nginx opens at start-up
+#       (listed once with strace) and its index.html have been read with cat; bytes fetched then;
 #   (b) full: skopeo copy of the image to an OCI dir, then tar -xzf of every layer; time and bytes;
 #   (c) background fetch on: time until the lazy layers are fully local, against bytes / link rate;
 #       then a sequential read of the fully cached 1 GiB file through the mount.
 # "Fully local" is when the lazy layers' bytes_fetched stops growing (the stats file is rewritten
 # every second, so that time is known to about a second).
-# Usage: bench/mount.sh [large_file_mib=1024] [rate=400mbit]   (400mbit = 50 MB/s)
+# Usage: [IMAGE=lab|generated] bench/mount.sh [large_file_mib=1024] [rate=400mbit]   (400mbit = 50 MB/s)
 # Needs: root, /dev/fuse, tc (iproute2), docker-registry, skopeo, curl, python3, JDK 25.
 # soci runs through bin/soci, as users run it: with the JVM start-up (AOT) cache that the launcher
 # records once per build, here at the untimed convert step (SOCI_AOT=off measures without it).
 # BENCH_JAR uses a prebuilt bench jar; otherwise it builds (MVN_OFFLINE=-o builds offline).
 set -euo pipefail
-MIB=${1:-1024}; RATE=${2:-400mbit}
+MIB=${1:-1024}; RATE=${2:-400mbit}; IMAGE=${IMAGE:-lab}
 root="$(cd "$(dirname "$0")/.." && pwd)"
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 java="$JAVA_HOME/bin/java"
@@ -55,14 +57,51 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/v2/" >/dev/null && brea
 reg="127.0.0.1:$port"
 now() { date +%s%N; }
 ms() { echo $(( ($2 - $1) / 1000000 )); }
-startup=(usr/sbin/nginx usr/lib/libssl.so.3 etc/nginx/nginx.conf etc/nginx/mime.types usr/share/nginx/html/index.html)
-large=usr/share/nginx/html/random.bin
+lab_oci="${LAB:-/tmp/soci-lab}/nginx-image/oci"
+if [ "$IMAGE" = lab ]; then
+  if [ ! -f "$lab_oci/index.json" ]; then
+    echo "building the lab image (../shared/lab/nginx-image: debootstrap bookworm + nginx + ${MIB} MiB file; about a minute)" >&2
+    command -v debootstrap >/dev/null && command -v umoci >/dev/null && command -v rsync >/dev/null \
+      || { echo "the lab image needs debootstrap, umoci and rsync (apt-get install debootstrap umoci rsync), or IMAGE=generated" >&2; exit 1; }
+    lab_src="$root/../shared/lab/nginx-image"
+    [ -d "$lab_src" ] || { echo "no lab scripts at $lab_src; use IMAGE=generated" >&2; exit 1; }
+    (export LAB="${LAB:-/tmp/soci-lab}" SIZE_MB="$MIB"; bash "$lab_src/01-debootstrap.sh" && bash "$lab_src/02-build-oci.sh") > "$work/lab-build.log" 2>&1 \
+      || { echo "lab image build failed; see $work/lab-build.log" >&2; tail -5 "$work/lab-build.log" >&2; exit 1; }
+  fi
+  # every file nginx opens from the image when it starts (strace -f -e trace=open,openat of
+  # `nginx -g 'daemon off;'` in the lab rootfs; symlinks resolved inside the image), then the page
+  startup=(usr/sbin/nginx etc/ld.so.cache usr/lib/x86_64-linux-gnu/libc.so.6 usr/lib/x86_64-linux-gnu/libcrypt.so.1
+    usr/lib/x86_64-linux-gnu/libcrypto.so.3 usr/lib/x86_64-linux-gnu/libpcre2-8.so.0 usr/lib/x86_64-linux-gnu/libssl.so.3
+    usr/lib/x86_64-linux-gnu/libz.so.1 usr/lib/x86_64-linux-gnu/gconv/gconv-modules.cache etc/nsswitch.conf etc/passwd
+    etc/group usr/share/zoneinfo/Etc/UTC etc/nginx/nginx.conf etc/nginx/mime.types etc/nginx/sites-available/default
+    usr/lib/locale/C.utf8/LC_CTYPE usr/lib/locale/C.utf8/LC_COLLATE usr/lib/locale/C.utf8/LC_NUMERIC usr/lib/locale/C.utf8/LC_TIME
+    usr/lib/locale/C.utf8/LC_MONETARY usr/lib/locale/C.utf8/LC_MESSAGES/SYS_LC_MESSAGES usr/lib/locale/C.utf8/LC_PAPER
+    usr/lib/locale/C.utf8/LC_NAME usr/lib/locale/C.utf8/LC_ADDRESS usr/lib/locale/C.utf8/LC_TELEPHONE
+    usr/lib/locale/C.utf8/LC_MEASUREMENT usr/lib/locale/C.utf8/LC_IDENTIFICATION usr/share/nginx/html/index.html)
+  large=usr/share/nginx/html/random-1g.bin
+else
+  startup=(usr/sbin/nginx usr/lib/libssl.so.3 etc/nginx/nginx.conf etc/nginx/mime.types usr/share/nginx/html/index.html)
+  large=usr/share/nginx/html/random.bin
+fi
 
-echo "writing the image (large file ${MIB} MiB), pushing it to $reg, converting it (unthrottled)" >&2
-"$java" --enable-native-access=ALL-UNNAMED -cp "$benchjar" dev.soci4j.bench.SampleImageMain "$work/layout" nginx "$MIB" > "$work/image.txt"
-skopeo copy -q --dest-tls-verify=false "oci:$work/layout:nginx" "docker://$reg/bench/nginx:1g"
-rm -rf "$work/layout"
-image_bytes=$(awk -F= '$1=="image_bytes"{print $2}' "$work/image.txt")
+echo "image: $IMAGE (large file ${MIB} MiB); pushing it to $reg, converting it (unthrottled)" >&2
+if [ "$IMAGE" = lab ]; then
+  skopeo copy -q --dest-tls-verify=false "oci:$lab_oci:nginx-1g" "docker://$reg/bench/nginx:1g"
+  image_bytes=$(python3 - "$lab_oci" <<'PY'
+import json, sys
+d = sys.argv[1]
+idx = json.load(open(f"{d}/index.json"))
+ref = [m for m in idx["manifests"] if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == "nginx-1g"][0]
+m = json.load(open(f"{d}/blobs/" + ref["digest"].replace(":", "/")))
+print(sum(l["size"] for l in m["layers"]))
+PY
+)
+else
+  "$java" --enable-native-access=ALL-UNNAMED -cp "$benchjar" dev.soci4j.bench.SampleImageMain "$work/layout" nginx "$MIB" > "$work/image.txt"
+  skopeo copy -q --dest-tls-verify=false "oci:$work/layout:nginx" "docker://$reg/bench/nginx:1g"
+  rm -rf "$work/layout"
+  image_bytes=$(awk -F= '$1=="image_bytes"{print $2}' "$work/image.txt")
+fi
 java_soci convert -q --plain-http --root "$work/soci-root" "$reg/bench/nginx:1g" "$reg/bench/nginx:1g-soci" > /dev/null
 image="$reg/bench/nginx:1g-soci"
 
@@ -141,6 +180,7 @@ pct() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f%%", 100*a/b}'; }
 mbs() { awk -v b="$1" -v ms="$2" 'BEGIN{printf "%.1f", b/1e6/(ms/1000)}'; }
 link_ms=$(awk -v b="$bg_bytes" -v r="$rate_bytes" 'BEGIN{printf "%d", 1000*b/r}')
 printf '\n%-58s %s\n' "image (compressed)" "$image_bytes bytes ($(awk -v s="$image_bytes" 'BEGIN{printf "%.1f MiB", s/1048576}')), link $RATE = $(mbs "$rate_bytes" 1000) MB/s"
+printf '%-58s %s\n' "image" "$([ "$IMAGE" = lab ] && echo "the lab's nginx + ${MIB} MiB (debootstrap bookworm, 3 gzip layers)" || echo "generated nginx + ${MIB} MiB equivalent"); ${#startup[@]} start-up files"
 printf '%-58s %s\n' "JVM start-up (AOT) cache of bin/soci" "${SOCI_AOT:-on}"
 printf '%-58s %9s ms   (mount itself: %s ms)\n' "(a) soci mount -> start-up files read" "$lazy_ms" "$mount_ms"
 printf '%-58s %9s bytes\n' "(a) bytes fetched by then" "$lazy_bytes"

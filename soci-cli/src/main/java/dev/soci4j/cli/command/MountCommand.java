@@ -98,6 +98,7 @@ public final class MountCommand implements Callable<Integer> {
             return 0;
         }
         if (image == null || dir == null) throw new UserError(ExitCode.USAGE, "mount needs IMAGE and DIR (or --stats DIR)");
+        if (!detach) ImageMount.warmUpInBackground();
         boolean fetch = switch (backgroundFetch) {
             case "on" -> true;
             case "off" -> false;

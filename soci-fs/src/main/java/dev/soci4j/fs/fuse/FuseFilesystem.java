@@ -54,4 +54,8 @@ public interface FuseFilesystem {
     List<String> xattrNames(long node) throws IOException;
 
     FsStats stats();
+
+    /** Called once the mount is gone: finish background work (such as cache writes). Never throws. */
+    default void close() {
+    }
 }

@@ -26,11 +26,13 @@ public final class FuseMount implements AutoCloseable {
     private final Path mountPoint;
     private final int fd;
     private final FuseSession session;
+    private final FuseFilesystem fs;
     private final List<Thread> readers = new ArrayList<>();
     private volatile long connectionId = -1;
     private boolean closed;
 
-    private FuseMount(Path mountPoint, int fd, FuseSession session) {
+    private FuseMount(Path mountPoint, int fd, FuseSession session, FuseFilesystem fs) {
+        this.fs = fs;
         this.mountPoint = mountPoint;
         this.fd = fd;
         this.session = session;
@@ -50,7 +52,7 @@ public final class FuseMount implements AutoCloseable {
         Path target = dir.toAbsolutePath().normalize();
         if (!Files.isDirectory(target)) throw new IOException("mount point %s is not a directory".formatted(target));
         int fd = viaFusermount ? Fusermount.mount(target, fsName) : mountAsRoot(target, fsName);
-        FuseMount mount = new FuseMount(target, fd, new FuseSession(fd, fs, fsName));
+        FuseMount mount = new FuseMount(target, fd, new FuseSession(fd, fs, fsName), fs);
         // readers first: the kernel's INIT is waiting, and any stat of the mount point blocks until answered
         for (int i = 0; i < threads; i++) {
             Thread t = Thread.ofPlatform().daemon().name("fuse-" + fsName + "-" + i).start(mount.session::serve);
@@ -75,9 +77,24 @@ public final class FuseMount implements AutoCloseable {
         }
     }
 
-    /** Whether this process mounts with mount(2) (effective uid 0) rather than through fusermount3. */
+    /**
+     * Whether this process mounts with mount(2) (effective uid 0) rather than through fusermount3. Read
+     * from /proc/self/status, so that asking (every {@code soci mount} does, early) does not link libc.
+     */
     public static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) return line.split("\\s+")[2].equals("0");   // real, effective, saved, fs
+            }
+        } catch (IOException | RuntimeException e) {
+            log.atDebug().setCause(e).log("cannot read /proc/self/status; asking libc");
+        }
         return Libc.geteuid() == 0;
+    }
+
+    /** Links the native calls FUSE needs ahead of the first mount (start-up work that can run in parallel). */
+    public static void warmUp() {
+        Libc.geteuid();
     }
 
     private static long connectionId(Path target) {
@@ -118,6 +135,7 @@ public final class FuseMount implements AutoCloseable {
             joinReaders(READERS_EXIT_WAIT);
         }
         Libc.close(fd);
+        fs.close();
     }
 
     private boolean joinReaders(Duration wait) {

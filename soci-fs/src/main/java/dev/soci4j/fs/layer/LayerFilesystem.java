@@ -33,6 +33,11 @@ public final class LayerFilesystem implements FuseFilesystem {
         return tree;
     }
 
+    @Override
+    public void close() {
+        spans.close();
+    }
+
     private LayerTree.Node node(long id) throws FuseError {
         LayerTree.Node n = tree.node(id);
         if (n == null) throw new FuseError(FuseError.ENOENT, "no node " + id);

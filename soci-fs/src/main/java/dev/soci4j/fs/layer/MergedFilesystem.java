@@ -141,6 +141,11 @@ public final class MergedFilesystem implements FuseFilesystem {
         return new FsStats(blocks, files);
     }
 
+    @Override
+    public void close() {
+        for (LayerFilesystem l : layers) l.close();
+    }
+
     private MergedDir root() {
         return dirsByPath.computeIfAbsent("", p -> {
             int n = 0;

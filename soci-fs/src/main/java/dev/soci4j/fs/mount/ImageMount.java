@@ -84,6 +84,32 @@ public final class ImageMount implements AutoCloseable {
         return merged;
     }
 
+    /**
+     * Starts, on a daemon thread, the start-up work a mount will need, so it overlaps with what the
+     * caller does meanwhile (parsing options, the first registry round trips): linking libc's FUSE calls,
+     * zlib, and the JSON mappers (building Jackson's deserializers for manifests costs ~0.1 s the
+     * first time). Optional: mount works without it, only later.
+     */
+    public static void warmUpInBackground() {
+        Thread.ofPlatform().daemon().name("soci-warm-up").start(() -> {
+            try {
+                FuseMount.warmUp();
+                warmUp();
+                String digest = "sha256:" + "0".repeat(64);
+                String descriptor = "{\"mediaType\":\"%s\",\"digest\":\"%s\",\"size\":1,\"annotations\":{\"a\":\"b\"},\"platform\":{\"os\":\"linux\",\"architecture\":\"amd64\"}}";
+                String index = "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"manifests\":[%s]}".formatted(MediaTypes.OCI_INDEX,
+                        descriptor.formatted(MediaTypes.OCI_MANIFEST, digest));
+                String manifest = "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":%s,\"layers\":[%s],\"annotations\":{\"a\":\"b\"}}"
+                        .formatted(MediaTypes.OCI_MANIFEST, descriptor.formatted(MediaTypes.OCI_CONFIG, digest),
+                                descriptor.formatted(MediaTypes.OCI_LAYER_GZIP, digest));
+                new RawManifest(MediaTypes.OCI_INDEX, index.getBytes(java.nio.charset.StandardCharsets.UTF_8)).parse();
+                new RawManifest(MediaTypes.OCI_MANIFEST, manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8)).parse();
+            } catch (Exception | Error e) {
+                log.atDebug().setCause(e).log("start-up warm-up failed (harmless: the mount does the same work later)");
+            }
+        });
+    }
+
     /** Mounts {@code image} at {@code target}; on failure, whatever was mounted is unmounted again. */
     public static ImageMount mount(RegistryClient client, ImageReference image, Path target, MountOptions options)
             throws IOException {
@@ -91,7 +117,9 @@ public final class ImageMount implements AutoCloseable {
         if (!Files.isDirectory(abs)) throw new IOException("mount point %s is not a directory".formatted(abs));
         if (KernelMounts.isMounted(abs)) throw new IOException("%s is already a mount point".formatted(abs));
         ImageReference repo = ImageReference.of(image.registry(), image.repository());
+        long t0 = System.nanoTime();
         RawManifest top = client.pullManifest(image);
+        phase(t0, "manifest");
         RawManifest platformManifest = top;
         if (top.parse() instanceof ImageIndex index) {
             Descriptor d = index.forPlatform(options.platform())
@@ -100,11 +128,14 @@ public final class ImageMount implements AutoCloseable {
         }
         Manifest parsed = platformManifest.parse();
         if (!(parsed instanceof ImageManifest manifest)) throw new IOException(image + " is not an image manifest");
+        phase(t0, "platform manifest");
         Optional<IndexDiscovery.Found> found = IndexDiscovery.discover(new RegistryImageStore(client, repo),
                 platformManifest, options.explicitIndex(), options.v1Enabled());
         SociIndex soci = null;
         if (found.isPresent()) {
+            phase(t0, "index found");
             soci = SociIndex.parse(client.pullManifest(repo.withDigest(found.get().index())));
+            phase(t0, "index read");
             log.atInfo().addKeyValue("image", image).addKeyValue("index", found.get().index()).log("mounting lazily");
         } else {
             log.atWarn().addKeyValue("image", image)
@@ -146,6 +177,7 @@ public final class ImageMount implements AutoCloseable {
                             "image", options.readerThreads());
                 }
                 mount.writeStats();
+                phase(t0, "mounted");
                 return mount;
             } catch (IOException | RuntimeException e) {
                 for (Future<Prepared> f : prepared) {
@@ -155,6 +187,11 @@ public final class ImageMount implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /** Debug log of how long mounting has taken so far (where a slow start goes). */
+    private static void phase(long startNanos, String what) {
+        log.atDebug().addKeyValue("ms", (System.nanoTime() - startNanos) / 1_000_000).log("mount phase: " + what);
     }
 
     /** A layer's zTOC and where its bytes come from, before anything is mounted. */
@@ -167,7 +204,10 @@ public final class ImageMount implements AutoCloseable {
         Files.createDirectories(dir.resolve("root"));
         if (indexed.isPresent()) {
             byte[] bytes = client.pullBlobBytes(repo, new Descriptor(MediaTypes.SOCI_ZTOC, indexed.get().ztoc(), indexed.get().ztocSize()));
-            return new Prepared(ZtocCodec.decode(bytes), new RegistryBlobSource(client, repo, layer.digest(), layer.size()), true);
+            log.atDebug().addKeyValue("layer", position).addKeyValue("bytes", bytes.length).log("ztoc fetched");
+            Ztoc ztoc = ZtocCodec.decode(bytes);
+            log.atDebug().addKeyValue("layer", position).addKeyValue("files", ztoc.files().size()).log("ztoc decoded");
+            return new Prepared(ztoc, new RegistryBlobSource(client, repo, layer.digest(), layer.size()), true);
         }
         // small layers have no zTOC: fetch whole (digest-verified by the client), index locally, serve the same way
         Path blob = dir.resolve("blob");
@@ -268,6 +308,7 @@ public final class ImageMount implements AutoCloseable {
         for (Layer l : layers.reversed()) {
             if (l.fetcher() != null) l.fetcher().close();
             if (l.fuse() != null) l.fuse().close();
+            l.filesystem().close();
             try {
                 l.source().close();
             } catch (Exception e) {

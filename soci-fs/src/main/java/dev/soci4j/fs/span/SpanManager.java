@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * a second mismatch fails the read ({@link SpanVerificationException}): wrong bytes are never served.
  * Thread-safe.
  */
-public final class SpanManager {
+public final class SpanManager implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SpanManager.class);
     /** One coalesced request stays under this many compressed bytes (8 default spans), bounding heap per read. */
     static final long MAX_REQUEST_BYTES = 32L << 20;
@@ -47,7 +47,11 @@ public final class SpanManager {
     private final SpanCache cache;
     private final LayerStats stats;
     private final ConcurrentHashMap<Integer, CompletableFuture<byte[]>> inflight = new ConcurrentHashMap<>();
+    /** Writes on-demand spans to the cache after their readers have them (a few ms of each first read). */
+    private static final java.util.concurrent.Executor CACHE_WRITER = java.util.concurrent.Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("soci-span-cache-", 0).factory());
     private final AtomicInteger onDemandReads = new AtomicInteger();
+    private final AtomicInteger pendingWrites = new AtomicInteger();
 
     public SpanManager(String layer, SpanTable table, RangeSource source, SpanCache cache, LayerStats stats) {
         this.layer = layer;
@@ -74,6 +78,21 @@ public final class SpanManager {
     /** Number of on-demand reads running now; the background fetcher waits while it is not zero. */
     public int onDemandReads() {
         return onDemandReads.get();
+    }
+
+    /** Waits until the spans already handed to readers are written to the cache (tests, orderly shutdown). */
+    public void awaitCacheWrites() throws InterruptedException {
+        while (pendingWrites.get() > 0) Thread.sleep(1);
+    }
+
+    /** Lets the pending cache writes finish (they are quick: a span file each); nothing else to release. */
+    @Override
+    public void close() {
+        try {
+            awaitCacheWrites();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public boolean isCached(int spanId) {
@@ -134,8 +153,14 @@ public final class SpanManager {
         List<Integer> mine = claim(first, last, waits);
         for (List<Integer> run : runsOf(mine)) {
             try {
+                long t0 = System.nanoTime();
                 byte[] all = read(table.span(run.getFirst()).compressedStart(), runLength(run));
+                long t1 = System.nanoTime();
                 process(run, all, background);
+                if (log.isDebugEnabled())
+                    log.atDebug().addKeyValue("layer", layer).addKeyValue("spans", run.getFirst() + "-" + run.getLast())
+                            .addKeyValue("bytes", all.length).addKeyValue("fetch_ms", (t1 - t0) / 1_000_000)
+                            .addKeyValue("process_ms", (System.nanoTime() - t1) / 1_000_000).log("spans fetched on demand");
             } catch (Throwable t) {
                 fail(run, t);
             }
@@ -296,10 +321,32 @@ public final class SpanManager {
                 }
             }
             byte[] uncompressed = inflate(span, compressed);
-            cache.put(id, uncompressed);
             (background ? stats.spansInBackground : stats.spansOnDemand).incrementAndGet();
-            CompletableFuture<byte[]> f = inflight.remove(id);
-            if (f != null) f.complete(uncompressed);
+            CompletableFuture<byte[]> f = inflight.get(id);
+            if (background || f == null) {
+                cache.put(id, uncompressed);
+                if (f != null) {
+                    inflight.remove(id, f);
+                    f.complete(uncompressed);
+                }
+            } else {
+                // A reader is waiting: hand it the bytes now and write the cache file behind its back.
+                // The claim stays until the file is there, so nobody fetches the span again meanwhile
+                // (a new reader finds the completed claim and takes its bytes).
+                f.complete(uncompressed);
+                pendingWrites.incrementAndGet();
+                CACHE_WRITER.execute(() -> {
+                    try {
+                        cache.put(id, uncompressed);
+                    } catch (IOException | RuntimeException e) {
+                        log.atWarn().addKeyValue("layer", layer).addKeyValue("span", id).setCause(e)
+                                .log("cannot cache span; it will be fetched again when read");
+                    } finally {
+                        inflight.remove(id, f);
+                        pendingWrites.decrementAndGet();
+                    }
+                });
+            }
         }
     }
 

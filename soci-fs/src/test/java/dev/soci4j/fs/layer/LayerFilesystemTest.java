@@ -67,6 +67,7 @@ class LayerFilesystemTest {
                 if (n.meta().uncompressedSize() != content.length) continue; // a later entry of the same name won
                 assertThat(java.util.Arrays.copyOf(buf, got)).as(e.name()).isEqualTo(content);
             }
+            fs.close();   // lets the cache writes end before the temp dir goes
         }
     }
 }

@@ -27,9 +27,11 @@ class MergedFilesystemTest {
     Path tmp;
 
     private final List<RangeSource> sources = new ArrayList<>();
+    private final List<LayerFilesystem> layers = new ArrayList<>();
 
     @org.junit.jupiter.api.AfterEach
     void close() throws Exception {
+        layers.forEach(LayerFilesystem::close);   // cache writes end before the temp dir goes
         for (RangeSource s : sources) s.close();
     }
 
@@ -40,7 +42,9 @@ class MergedFilesystemTest {
         RangeSource source = RangeSource.ofFile(tar);
         sources.add(source);
         SpanManager spans = new SpanManager(name, SpanTable.of(ztoc), source, new SpanCache(tmp.resolve(name + "-cache"), 1L << 30), new LayerStats());
-        return new LayerFilesystem(LayerTree.of(ztoc.files()), spans, ztoc.uncompressedArchiveSize());
+        LayerFilesystem fs = new LayerFilesystem(LayerTree.of(ztoc.files()), spans, ztoc.uncompressedArchiveSize());
+        layers.add(fs);
+        return fs;
     }
 
     private static long walk(FuseFilesystem fs, String path) throws Exception {

@@ -101,8 +101,18 @@ class SpanManagerTest {
         }
     }
 
+    private final java.util.List<SpanManager> managers = new java.util.ArrayList<>();
+
+    /** The temp dir goes away after each test: cache writes still running would race its deletion. */
+    @org.junit.jupiter.api.AfterEach
+    void closeManagers() {
+        managers.forEach(SpanManager::close);
+    }
+
     private SpanManager manager(RangeSource source, long cacheLimit) throws IOException {
-        return new SpanManager("test", SpanTable.of(ztoc), source, new SpanCache(tmp.resolve("cache"), cacheLimit), new LayerStats());
+        SpanManager m = new SpanManager("test", SpanTable.of(ztoc), source, new SpanCache(tmp.resolve("cache"), cacheLimit), new LayerStats());
+        managers.add(m);
+        return m;
     }
 
     @Test
@@ -179,6 +189,7 @@ class SpanManagerTest {
                 assertThat(got).isEqualTo(Arrays.copyOfRange(data, off, off + got.length));
             }
         }
+        spans.awaitCacheWrites();
         try (var cached = Files.list(tmp.resolve("cache"))) {
             assertThat(cached.count()).isLessThanOrEqualTo(4);
         }
