@@ -195,7 +195,7 @@ public final class ImageMount implements AutoCloseable {
     }
 
     /** A layer's zTOC and where its bytes come from, before anything is mounted. */
-    private record Prepared(Ztoc ztoc, RangeSource source, boolean lazy) {
+    private record Prepared(Ztoc ztoc, RangeSource source, boolean lazy, long ztocBytes) {
     }
 
     private static Prepared prepare(RegistryClient client, ImageReference repo, int position, Descriptor layer,
@@ -207,14 +207,14 @@ public final class ImageMount implements AutoCloseable {
             log.atDebug().addKeyValue("layer", position).addKeyValue("bytes", bytes.length).log("ztoc fetched");
             Ztoc ztoc = ZtocCodec.decode(bytes);
             log.atDebug().addKeyValue("layer", position).addKeyValue("files", ztoc.files().size()).log("ztoc decoded");
-            return new Prepared(ztoc, new RegistryBlobSource(client, repo, layer.digest(), layer.size()), true);
+            return new Prepared(ztoc, new RegistryBlobSource(client, repo, layer.digest(), layer.size()), true, bytes.length);
         }
         // small layers have no zTOC: fetch whole (digest-verified by the client), index locally, serve the same way
         Path blob = dir.resolve("blob");
         client.pullBlob(repo, layer, blob);
         RangeSource source = RangeSource.ofFile(blob);
         try {
-            return new Prepared(new ZtocBuilder().build(blob), source, false);
+            return new Prepared(new ZtocBuilder().build(blob), source, false, 0);
         } catch (IOException | RuntimeException e) {
             closeQuietly(source);
             throw e;
@@ -261,6 +261,7 @@ public final class ImageMount implements AutoCloseable {
         Ztoc ztoc = prepared.ztoc();
         RangeSource source = prepared.source();
         LayerStats stats = new LayerStats();
+        stats.ztocBytes.set(prepared.ztocBytes());
         String name = "layer-" + position;
         FuseMount fuse;
         SpanManager spans;

@@ -10,6 +10,8 @@ public final class LayerStats {
     public final AtomicLong cacheHits = new AtomicLong();
     public final AtomicLong fetchFailures = new AtomicLong();
     public final AtomicLong bytesServed = new AtomicLong();
+    /** Size of the layer's zTOC, fetched once at mount (0 for a layer downloaded whole). */
+    public final AtomicLong ztocBytes = new AtomicLong();
 
     /** The counters as {@code name value} pairs, in a stable order. */
     public java.util.Map<String, Long> snapshot() {
@@ -20,6 +22,7 @@ public final class LayerStats {
         m.put("cache_hits", cacheHits.get());
         m.put("fetch_failures", fetchFailures.get());
         m.put("bytes_served", bytesServed.get());
+        m.put("ztoc_bytes", ztocBytes.get());
         return m;
     }
 }

@@ -113,6 +113,8 @@ class ImageMountIT {
                 mount.writeStats();
                 assertThat(Files.readString(MountState.statsFile(state))).contains("layer=0", "lazy=true", "bytes_fetched=");
                 assertThat(mount.layers().getFirst().stats().bytesFetched.get()).isPositive();
+                assertThat(mount.layers().getFirst().stats().ztocBytes.get()).isPositive();   // fetched at mount
+                assertThat(mount.layers().get(1).stats().ztocBytes.get()).isZero();           // downloaded whole, indexed here
             }
             assertThat(KernelMounts.isMounted(mnt)).isFalse();
             for (Path root : MountState.layerRoots(state)) assertThat(KernelMounts.isMounted(root)).as(root.toString()).isFalse();
