@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -117,7 +118,7 @@ public final class SpanManager implements AutoCloseable {
         try {
             int first = table.spanOf(offset);
             int last = table.spanOf(offset + length - 1);
-            Map<Integer, byte[]> fresh = ensure(first, last, false);
+            Map<Integer, byte[]> fresh = ensureFor(first, last, offset + length);
             long pos = offset;
             long end = offset + length;
             for (int id = first; id <= last; id++) {
@@ -166,6 +167,91 @@ public final class SpanManager implements AutoCloseable {
             }
         }
         return await(waits);
+    }
+
+    /**
+     * {@link #ensure} for a reader that needs the layer's bytes up to {@code wantEnd}: a span this call
+     * fetches is verified, then inflated only as far as the read needs before the reader gets it (a
+     * prefix of the span); the whole span is inflated, handed to other waiters and cached behind the
+     * reader's back. A small file at the start of a span then costs its download and a little
+     * inflating, not the span's 4 MiB.
+     */
+    private Map<Integer, byte[]> ensureFor(int first, int last, long wantEnd) throws IOException {
+        Map<Integer, CompletableFuture<byte[]>> waits = new LinkedHashMap<>();
+        List<Integer> mine = claim(first, last, waits);
+        Map<Integer, byte[]> inHand = new HashMap<>();
+        for (List<Integer> run : runsOf(mine)) {
+            try {
+                long t0 = System.nanoTime();
+                byte[] all = read(table.span(run.getFirst()).compressedStart(), runLength(run));
+                long t1 = System.nanoTime();
+                processForReader(run, all, wantEnd, inHand);
+                if (log.isDebugEnabled())
+                    log.atDebug().addKeyValue("layer", layer).addKeyValue("spans", run.getFirst() + "-" + run.getLast())
+                            .addKeyValue("bytes", all.length).addKeyValue("fetch_ms", (t1 - t0) / 1_000_000)
+                            .addKeyValue("process_ms", (System.nanoTime() - t1) / 1_000_000).log("spans fetched on demand");
+            } catch (Throwable t) {
+                fail(run, t);
+            }
+        }
+        inHand.keySet().forEach(waits::remove);
+        Map<Integer, byte[]> result = await(waits);
+        result.putAll(inHand);
+        return result;
+    }
+
+    private void processForReader(List<Integer> run, byte[] all, long wantEnd, Map<Integer, byte[]> inHand) throws IOException {
+        long start = table.span(run.getFirst()).compressedStart();
+        for (int id : run) {
+            Span span = table.span(id);
+            byte[] compressed = verified(span, java.util.Arrays.copyOfRange(all, (int) (span.compressedStart() - start),
+                    (int) (span.compressedEnd() - start)));
+            stats.spansOnDemand.incrementAndGet();
+            CompletableFuture<byte[]> f = inflight.get(id);
+            long needEnd = Math.min(wantEnd, span.uncompressedEnd());
+            boolean partial = checkpoints != null && f != null && needEnd < span.uncompressedEnd();
+            byte[] forReader;
+            if (partial) {
+                forReader = new byte[Math.toIntExact(needEnd - span.uncompressedStart())];
+                SpanInflater.inflate(checkpoints, span.id(), compressed, span.uncompressedStart(), forReader, 0, forReader.length);
+            } else {
+                forReader = inflate(span, compressed);
+            }
+            inHand.put(id, forReader);
+            if (f == null) {
+                cache.put(id, forReader);
+                continue;
+            }
+            if (!partial) f.complete(forReader);
+            byte[] whole = partial ? null : forReader;
+            pendingWrites.incrementAndGet();
+            CACHE_WRITER.execute(() -> {
+                try {
+                    byte[] bytes = whole != null ? whole : inflate(span, compressed);
+                    f.complete(bytes);
+                    cache.put(id, bytes);
+                } catch (IOException | RuntimeException e) {
+                    f.completeExceptionally(e);
+                    log.atWarn().addKeyValue("layer", layer).addKeyValue("span", id).setCause(e)
+                            .log("cannot inflate or cache span; it will be fetched again when read");
+                } finally {
+                    inflight.remove(id, f);
+                    pendingWrites.decrementAndGet();
+                }
+            });
+        }
+    }
+
+    /** The span's compressed bytes once they match its digest: as given, or fetched once more; else an error. */
+    private byte[] verified(Span span, byte[] compressed) throws IOException {
+        if (digestOf(compressed).equals(span.digest())) return compressed;
+        log.atWarn().addKeyValue("layer", layer).addKeyValue("span", span.id()).log("span failed verification; fetching it again");
+        byte[] again = read(span.compressedStart(), span.compressedLength());
+        String digest = digestOf(again);
+        if (!digest.equals(span.digest()))
+            throw new SpanVerificationException("span %d of layer %s failed verification: expected %s, got %s after 2 attempts"
+                    .formatted(span.id(), layer, span.digest(), digest));
+        return again;
     }
 
     /**

@@ -247,4 +247,41 @@ class SpanManagerTest {
         assertThat(got).isEqualTo(Arrays.copyOfRange(data, (int) s4.uncompressedStart(), (int) s4.uncompressedEnd()));
         assertThat(source.requests.get()).isEqualTo(3);
     }
+
+    /**
+     * A read at the start of a span gets its bytes before the whole span is inflated; the rest of the
+     * span then comes from the same fetch (no second request), other readers get the whole span, and
+     * it ends up cached.
+     */
+    @Test
+    void aReadAtTheStartOfASpanIsServedFromAPartialInflateAndTheSpanStillCompletes(Random random) throws Exception {
+        layer(random);
+        CountingSource source = new CountingSource(blob, -1, 0);
+        SpanManager spans = manager(source, 1L << 30);
+        var table = spans.spans();
+        var s2 = table.span(2);
+        byte[] head = new byte[100];
+        spans.read(s2.uncompressedStart(), head, 0, head.length);
+        assertThat(head).isEqualTo(Arrays.copyOfRange(data, (int) s2.uncompressedStart(), (int) s2.uncompressedStart() + 100));
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<byte[]>> readers = new java.util.ArrayList<>();
+            for (int r = 0; r < 4; r++) {
+                long from = s2.uncompressedStart() + random.nextInt((int) s2.uncompressedLength() - 1000);
+                readers.add(pool.submit(() -> {
+                    byte[] got = new byte[1000];
+                    spans.read(from, got, 0, got.length);
+                    assertThat(got).isEqualTo(Arrays.copyOfRange(data, (int) from, (int) from + 1000));
+                    return got;
+                }));
+            }
+            for (Future<byte[]> f : readers) f.get();
+        }
+        byte[] whole = new byte[(int) s2.uncompressedLength()];
+        spans.read(s2.uncompressedStart(), whole, 0, whole.length);
+        assertThat(whole).isEqualTo(Arrays.copyOfRange(data, (int) s2.uncompressedStart(), (int) s2.uncompressedEnd()));
+        assertThat(source.requests.get()).isEqualTo(1);
+        spans.awaitCacheWrites();
+        assertThat(spans.isCached(2)).isTrue();
+        assertThat(spans.stats().spansOnDemand.get()).isEqualTo(1);
+    }
 }
