@@ -124,6 +124,37 @@ class ImageMountIT {
         }
     }
 
+    /** An image nobody converted has no SOCI index: every layer is downloaded whole, and the mount still shows it all. */
+    @Test
+    @Timeout(120)
+    void anImageWithoutAnIndexIsDownloadedWholeAndMounted(Random random) throws Exception {
+        FuseTesting.assumeFuse();
+        Path tree = Files.createDirectories(tmp.resolve("plain/etc"));
+        byte[] data = new byte[300_000];
+        random.nextBytes(data);
+        Files.write(tree.resolve("data.bin"), data);
+        Files.writeString(tree.resolve("hostname"), "plain");
+        Path tar = tar(tmp.resolve("plain"), "plain.tar");
+        Path mnt = Files.createDirectories(tmp.resolve("mnt"));
+        Path state = tmp.resolve("state");
+        try (LocalRegistry registry = LocalRegistry.start(tmp.resolve("reg"));
+             RegistryClient client = RegistryClient.builder().build()) {
+            ImageReference ref = ImageReference.parse(registry.address() + "/fs/plain:v1");
+            push(client, ref, List.of(tar));
+            MountOptions options = new MountOptions(state, AMD64, null, false, true, 1L << 30, 2);
+            try (ImageMount mount = ImageMount.mount(client, ref, mnt, options)) {
+                assertThat(mount.layers()).extracting(ImageMount.Layer::lazy).containsExactly(false);
+                assertThat(mount.layers().getFirst().fetcher()).as("nothing to fetch in the background").isNull();
+                assertThat(Files.readAllBytes(mnt.resolve("etc/data.bin"))).isEqualTo(data);
+                assertThat(Files.readString(mnt.resolve("etc/hostname"))).isEqualTo("plain");
+            }
+            assertThat(KernelMounts.isMounted(mnt)).isFalse();
+        } finally {
+            FuseTesting.unmountAll(mnt);
+            FuseTesting.unmountAll(MountState.layerRoots(state).toArray(Path[]::new));
+        }
+    }
+
     /**
      * Layers are prepared (zTOC or whole blob fetched) all at once: when one of them fails, the mount
      * fails with that error and leaves nothing mounted, whichever layers were already up.
