@@ -67,7 +67,7 @@ public final class RegistryClient implements AutoCloseable {
     private final Map<String, RegistryHost> hosts = new ConcurrentHashMap<>();
     private final Map<RegistryHostOptions, HttpClient> clients = new ConcurrentHashMap<>();
     private final Map<RegistryHostOptions, SocketTransport> transports = new ConcurrentHashMap<>();
-    /** CPU work of transfers (sha256 of pulled blobs), off the receiving threads; one thread per core. */
+    /** CPU work of transfers (sha256 of pulled and streamed blobs), off the receiving threads; one thread per core. */
     private final java.util.concurrent.ExecutorService cpu = java.util.concurrent.Executors.newFixedThreadPool(
             Runtime.getRuntime().availableProcessors(), Thread.ofPlatform().name("soci4j-blob-hash-", 0).daemon().factory());
 
@@ -237,14 +237,15 @@ public final class RegistryClient implements AutoCloseable {
     /**
      * The blob's bytes as they arrive from the registry, for consumers that work while it streams
      * (the SOCI index builder) rather than from a copy on disk. A connection reset mid-body is resumed
-     * with a Range request, as in {@link #pullBlob}. Bytes are counted and hashed as they pass; when
-     * the stream ends, size and digest are checked and a mismatch makes that {@code read} throw
-     * {@link DigestMismatchException}: a clean end of stream (-1) means every byte was right. The
-     * caller closes the channel (closing early drops the connection); it holds one of the host's
-     * transfer permits until then. Not thread-safe.
+     * with a Range request, as in {@link #pullBlob}. Bytes are counted and hashed as they pass (the
+     * hashing on the client's CPU pool, not the reading thread); when the stream ends, size and digest
+     * are checked and a mismatch makes that {@code read} throw {@link DigestMismatchException}: a clean
+     * end of stream (-1) means every byte was right. Fastest read into direct buffers. The caller
+     * closes the channel (closing early drops the connection); it holds one of the host's transfer
+     * permits until then. Not thread-safe.
      */
     public java.nio.channels.ReadableByteChannel openBlob(ImageReference repository, Descriptor blob) throws IOException {
-        return host(repository).openBlob(repository.repository(), blob, retry, jitter);
+        return host(repository).openBlob(repository.repository(), blob, retry, jitter, cpu);
     }
 
     public byte[] pullBlobBytes(ImageReference repository, Descriptor blob) throws IOException {

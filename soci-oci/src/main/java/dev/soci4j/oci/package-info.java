@@ -6,8 +6,9 @@
  *       bytes), {@link dev.soci4j.oci.Descriptor}, {@link dev.soci4j.oci.ImageReference} (Docker normalization),
  *       {@link dev.soci4j.oci.Platform} (with matching); media types in {@link dev.soci4j.oci.MediaTypes}.</li>
  *   <li>{@link dev.soci4j.oci.RegistryClient}: the registry facade (manifests, blobs, Range reads, uploads, mounts,
- *       tags, referrers with the fallback tag, deletes). Thread-safe. {@code openBlob} streams a blob through a
- *       {@link dev.soci4j.oci.VerifyingChannel}: -1 only after size and digest checked out.</li>
+ *       tags, referrers with the fallback tag, deletes). Thread-safe. {@code openBlob} streams a blob verified as
+ *       a {@link dev.soci4j.oci.VerifyingChannel} is (hashed on the client's CPU pool): -1 only after size and
+ *       digest checked out.</li>
  *   <li>Failures are checked {@link java.io.IOException}s: {@link dev.soci4j.oci.RegistryException} (status and the
  *       endpoint's description), {@link dev.soci4j.oci.RegistryUnauthorizedException},
  *       {@link dev.soci4j.oci.ManifestNotFoundException}, {@link dev.soci4j.oci.BlobNotFoundException},

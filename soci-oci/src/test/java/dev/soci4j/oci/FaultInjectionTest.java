@@ -171,6 +171,32 @@ class FaultInjectionTest {
     }
 
     @Test
+    void streamsABlobResumingAfterResetsMidBodyIntoLargeDirectBuffers(Random random) throws Exception {
+        // more than the hasher's buffers hold, so they go round; resets land inside one of them
+        byte[] blob = TestImages.randomBytes(random, (6 << 20) + 3);
+        int cut = (1 << 20) + 12_345;
+        fake = new FakeRegistry(blobServer(blob, new AtomicInteger(2),
+                (ex, reply) -> reply.sendThenReset(200, blobHeaders(blob), blob, cut)));
+        try (var channel = client(random).openBlob(repo(), layer(blob))) {
+            assertThat(drain(channel, 1 << 20, true)).isEqualTo(blob);
+        }
+        assertThat(fake.requests()).hasSize(3);
+        // a reset discards what the client had not read yet, so it resumes from at most the cut
+        String range = fake.requests().get(2).headers().get("range");
+        if (range != null) assertThat(Long.parseLong(range.substring(6, range.length() - 1))).isBetween(1L, (long) cut);
+    }
+
+    @Test
+    void streamsABlobInSmallReadsAcrossTheHashersBuffers(Random random) throws Exception {
+        byte[] blob = TestImages.randomBytes(random, (5 << 20) + 17);
+        fake = new FakeRegistry(blobServer(blob, new AtomicInteger(0), null));
+        try (var channel = client(random).openBlob(repo(), layer(blob))) {
+            assertThat(drain(channel, 4_099, false)).isEqualTo(blob);
+            assertThat(channel.read(java.nio.ByteBuffer.allocate(1))).as("stays at its end").isEqualTo(-1);
+        }
+    }
+
+    @Test
     void streamedWrongBytesFailAtTheEndInsteadOfEndingCleanly(Random random) throws Exception {
         byte[] blob = TestImages.randomBytes(random, 500_000);
         byte[] wrong = blob.clone();

@@ -2,22 +2,17 @@ package dev.soci4j.oci.http;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
- * One HTTP/1.1 connection on a blocking socket (TLS through an {@link SSLSocket} for https): a read
- * buffer for status lines, headers and chunk sizes, and reads that bypass it for large body reads so
- * bodies land straight in the caller's array. Used by one exchange at a time; the pool hands it on.
+ * One HTTP/1.1 connection over a {@link Wire}: a read buffer for status lines, headers and chunk
+ * sizes, and reads that bypass it for large body reads so bodies land straight in the caller's
+ * buffer (with no copy at all for a direct buffer on plain HTTP). Used by one exchange at a time;
+ * the pool hands it on.
  */
 final class HttpConnection implements AutoCloseable {
     /**
@@ -29,43 +24,33 @@ final class HttpConnection implements AutoCloseable {
     static final int MAX_HEAD_BYTES = 1 << 20;
 
     private final String authority;
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
-    private final byte[] buf = new byte[BUFFER_BYTES];
-    private int pos;
-    private int limit;
+    private final Wire wire;
+    /** Read mode: position is the next unread byte, limit the end of what was read. */
+    private final ByteBuffer buf;
+    private final OutputStream out = new OutputStream() {
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            wire.write(ByteBuffer.wrap(b, off, len));
+        }
+    };
     private long idleSinceNanos;
     private int exchanges;
 
-    private HttpConnection(String authority, Socket socket) throws IOException {
+    private HttpConnection(String authority, Wire wire) {
         this.authority = authority;
-        this.socket = socket;
-        this.in = socket.getInputStream();
-        this.out = socket.getOutputStream();
+        this.wire = wire;
+        this.buf = wire.allocate(BUFFER_BYTES).flip();
     }
 
-    /** Connects to {@code host:port}, with a TLS handshake when {@code tls} is given. */
+    /** Connects to {@code host:port}: a {@link ChannelWire} without {@code tls}, else a {@link SocketWire} after its handshake. */
     static HttpConnection open(String authority, String host, int port, SSLContext tls, Duration connectTimeout, Duration handshakeTimeout) throws IOException {
-        Socket raw = new Socket();
-        try {
-            raw.setTcpNoDelay(true);   // request heads and small bodies go out in one write each; no Nagle wait
-            raw.connect(new InetSocketAddress(host, port), (int) connectTimeout.toMillis());
-            if (tls == null) return new HttpConnection(authority, raw);
-            SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(raw, host, port, true);
-            SSLParameters params = ssl.getSSLParameters();
-            // Host name checked against the certificate, as java.net.http does; the insecure trust
-            // manager of TlsContexts is an X509ExtendedTrustManager and skips this by design.
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-            params.setApplicationProtocols(new String[] {"http/1.1"});
-            ssl.setSSLParameters(params);
-            ssl.setSoTimeout((int) handshakeTimeout.toMillis());
-            ssl.startHandshake();
-            return new HttpConnection(authority, ssl);
-        } catch (IOException | RuntimeException e) {
-            raw.close();
-            throw e;
-        }
+        Wire wire = tls == null ? ChannelWire.connect(host, port, connectTimeout) : SocketWire.connect(host, port, tls, connectTimeout, handshakeTimeout);
+        return new HttpConnection(authority, wire);
     }
 
     String authority() { return authority; }
@@ -79,15 +64,17 @@ final class HttpConnection implements AutoCloseable {
 
     void markIdle() { idleSinceNanos = System.nanoTime(); }
 
-    void timeout(Duration d) throws SocketException {
-        socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, d.toMillis()));
+    /** How long a read or write may wait for the peer from now on. */
+    void timeout(Duration d) throws IOException {
+        wire.timeout(d);
     }
 
+    /** Writes go straight to the wire; nothing to flush. */
     OutputStream out() { return out; }
 
     /** Whether a fresh read would block: an idle pooled connection with buffered bytes or EOF is not reusable. */
     boolean isReusable() {
-        return !socket.isClosed() && pos == limit;
+        return wire.isOpen() && !buf.hasRemaining();
     }
 
     /** One CRLF- (or LF-) terminated line, without the terminator; null at EOF before any byte. */
@@ -95,75 +82,69 @@ final class HttpConnection implements AutoCloseable {
         StringBuilder line = null;
         int total = 0;
         while (true) {
-            if (pos == limit && !fill()) {
+            if (!buf.hasRemaining() && !fill()) {
                 if (line == null) return null;
                 throw new EOFException("connection closed inside a header line");
             }
             if (line == null) line = new StringBuilder();
-            int start = pos;
-            while (pos < limit && buf[pos] != '\n') pos++;
-            total += pos - start;
+            int start = buf.position();
+            int end = start;
+            while (end < buf.limit() && buf.get(end) != '\n') end++;
+            total += end - start;
             if (total > MAX_HEAD_BYTES) throw new IOException("response header line longer than " + MAX_HEAD_BYTES + " bytes");
-            line.append(new String(buf, start, pos - start, StandardCharsets.ISO_8859_1));
-            if (pos < limit) {
-                pos++;   // the '\n'
+            byte[] bytes = new byte[end - start];
+            buf.get(start, bytes);
+            line.append(new String(bytes, StandardCharsets.ISO_8859_1));
+            if (end < buf.limit()) {
+                buf.position(end + 1);   // past the '\n'
                 int n = line.length();
                 if (n > 0 && line.charAt(n - 1) == '\r') line.setLength(n - 1);
                 return line.toString();
             }
+            buf.position(end);
         }
     }
 
     /**
-     * Reads up to {@code len} body bytes: buffered ones first, then, for reads as large as the
-     * buffer, from the socket straight into {@code b}. Returns -1 at EOF.
+     * Reads up to {@code dst.remaining()} body bytes: buffered ones first, then, for reads as large as
+     * the buffer, from the wire straight into {@code dst}. Returns -1 at EOF.
      */
-    int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) return 0;
-        if (pos < limit) {
-            int n = Math.min(len, limit - pos);
-            System.arraycopy(buf, pos, b, off, n);
-            pos += n;
+    int read(ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) return 0;
+        if (buf.hasRemaining()) {
+            int n = Math.min(dst.remaining(), buf.remaining());
+            dst.put(dst.position(), buf, buf.position(), n);
+            dst.position(dst.position() + n);
+            buf.position(buf.position() + n);
             return n;
         }
-        if (len >= BUFFER_BYTES) return socketRead(b, off, len);
+        if (dst.remaining() >= BUFFER_BYTES) return wire.read(dst);
         if (!fill()) return -1;
-        return read(b, off, len);
+        return read(dst);
     }
 
     /** Bytes readable without blocking from the buffer. */
     int buffered() {
-        return limit - pos;
+        return buf.remaining();
     }
 
     private boolean fill() throws IOException {
-        int n = socketRead(buf, 0, buf.length);
-        if (n <= 0) return false;
-        pos = 0;
-        limit = n;
-        return true;
-    }
-
-    private int socketRead(byte[] b, int off, int len) throws IOException {
+        buf.clear();
+        int n;
         try {
-            return in.read(b, off, len);
-        } catch (SocketTimeoutException e) {
-            // A SocketTimeoutException is an InterruptedIOException, which the retry step and the blob
-            // readers treat as the caller's interrupt; a silent peer is a broken exchange instead.
-            throw new StalledException("no bytes from " + authority + " for " + socket.getSoTimeout() + " ms", e);
+            n = wire.read(buf);
+        } finally {
+            buf.flip();
         }
+        return n > 0;
     }
 
     @Override
     public void close() {
-        try {
-            socket.close();
-        } catch (IOException ignored) {
-            // nothing to do: the connection is gone either way
-        }
+        wire.close();
     }
 
-    /** The peer sent nothing within the socket timeout. */
+    /** The peer sent (or took) nothing within the timeout. */
     static final class StalledException extends IOException {
         StalledException(String message, Throwable cause) {
             super(message, cause);

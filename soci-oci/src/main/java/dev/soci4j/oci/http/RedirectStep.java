@@ -33,7 +33,7 @@ final class RedirectStep implements Step {
             if (!Request.authority(target).equals(Request.authority(original.uri()))) {
                 // Leaving the registry: its credentials must not reach object storage or a CDN,
                 // and the auth step must not add them back.
-                next = new Request(next.method(), target, next.withoutHeader("authorization").headers(), next.body(), null);
+                next = new Request(next.method(), target, next.withoutHeader("authorization").headers(), next.body(), null, next.whileWaiting());
             }
             request = next;
         }

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpHeaders;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -42,6 +44,15 @@ public final class Response implements Closeable {
     }
 
     public InputStream body() { return body; }
+
+    /**
+     * The same body as a channel (reads from either advance both). Read into a direct buffer, a body
+     * from {@link SocketTransport} over plain HTTP goes from the socket into that buffer with no copy
+     * in between; other bodies (java.net.http's, a Range answer cut from a full one) are wrapped.
+     */
+    public ReadableByteChannel bodyChannel() {
+        return body instanceof ReadableByteChannel channel ? channel : Channels.newChannel(body);
+    }
 
     /** The request that produced this response (after redirects). */
     public Request request() { return request; }

@@ -3,15 +3,19 @@ package dev.soci4j.oci.http;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 
 /**
  * A response body framed by Content-Length, by chunked transfer coding, or by the connection's end
  * (RFC 9112 §6.3). When the body's last byte has been read, the connection goes back to the pool
  * (if the server lets it stay open); closing before that drops the connection, since its unread
  * bytes would corrupt the next exchange. Reads as large as {@link HttpConnection#BUFFER_BYTES} go
- * from the socket straight into the caller's array. Not thread-safe.
+ * from the socket straight into the caller's buffer: read it as a {@link ReadableByteChannel} into a
+ * direct buffer (see {@link Response#bodyChannel()}) and plain HTTP copies nothing in user space.
+ * Not thread-safe.
  */
-final class ResponseBodyStream extends InputStream {
+final class ResponseBodyStream extends InputStream implements ReadableByteChannel {
     enum Framing { FIXED, CHUNKED, UNTIL_CLOSE }
 
     private final HttpConnection connection;
@@ -47,18 +51,23 @@ final class ResponseBodyStream extends InputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, b.length);
+        return read(ByteBuffer.wrap(b, off, len));
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
         if (closed) throw new IOException("response body closed");
         if (done) return -1;
-        if (len == 0) return 0;
+        if (!dst.hasRemaining()) return 0;
         return switch (framing) {
-            case FIXED -> readFixed(b, off, len);
-            case CHUNKED -> readChunked(b, off, len);
-            case UNTIL_CLOSE -> readToClose(b, off, len);
+            case FIXED -> readFixed(dst);
+            case CHUNKED -> readChunked(dst);
+            case UNTIL_CLOSE -> readToClose(dst);
         };
     }
 
-    private int readFixed(byte[] b, int off, int len) throws IOException {
-        int n = connection.read(b, off, (int) Math.min(len, remaining));
+    private int readFixed(ByteBuffer dst) throws IOException {
+        int n = readAtMost(dst, remaining);
         if (n < 0) {
             done = true;
             connection.close();
@@ -69,7 +78,7 @@ final class ResponseBodyStream extends InputStream {
         return n;
     }
 
-    private int readChunked(byte[] b, int off, int len) throws IOException {
+    private int readChunked(ByteBuffer dst) throws IOException {
         if (remaining <= 0) {
             if (remaining == 0) expectCrlf();   // after a chunk's data
             remaining = chunkSize();
@@ -80,7 +89,7 @@ final class ResponseBodyStream extends InputStream {
                 return -1;
             }
         }
-        int n = connection.read(b, off, (int) Math.min(len, remaining));
+        int n = readAtMost(dst, remaining);
         if (n < 0) {
             done = true;
             connection.close();
@@ -88,6 +97,18 @@ final class ResponseBodyStream extends InputStream {
         }
         remaining -= n;
         return n;
+    }
+
+    /** Reads into {@code dst}, but no more than {@code max} bytes: the rest of the connection is not this body's. */
+    private int readAtMost(ByteBuffer dst, long max) throws IOException {
+        if (dst.remaining() <= max) return connection.read(dst);
+        int limit = dst.limit();
+        dst.limit(dst.position() + (int) max);
+        try {
+            return connection.read(dst);
+        } finally {
+            dst.limit(limit);
+        }
     }
 
     private long chunkSize() throws IOException {
@@ -109,8 +130,8 @@ final class ResponseBodyStream extends InputStream {
         if (line == null || !line.isEmpty()) throw new IOException("chunk data not followed by CRLF");
     }
 
-    private int readToClose(byte[] b, int off, int len) throws IOException {
-        int n = connection.read(b, off, len);
+    private int readToClose(ByteBuffer dst) throws IOException {
+        int n = connection.read(dst);
         if (n < 0) finish();
         return n;
     }
@@ -126,6 +147,11 @@ final class ResponseBodyStream extends InputStream {
         if (done || closed) return 0;
         int buffered = connection.buffered();
         return framing == Framing.UNTIL_CLOSE ? buffered : (int) Math.min(buffered, Math.max(remaining, 0));
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed;
     }
 
     @Override

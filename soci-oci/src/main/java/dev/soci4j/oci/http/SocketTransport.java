@@ -25,14 +25,16 @@ import java.util.concurrent.Flow;
 import javax.net.ssl.SSLContext;
 
 /**
- * The last step: HTTP/1.1 on blocking sockets in the calling thread (virtual threads welcome), with
- * a keep-alive pool per {@code scheme://host:port}, TLS from the given {@link SSLContext}, and
- * Content-Length, chunked and close-delimited bodies. Never follows redirects (a pipeline step does).
+ * The last step: HTTP/1.1 in the calling thread (virtual threads welcome), with a keep-alive pool
+ * per {@code scheme://host:port}, TLS from the given {@link SSLContext}, and Content-Length, chunked
+ * and close-delimited bodies. Never follows redirects (a pipeline step does). Plain HTTP runs on
+ * socket channels ({@link ChannelWire}), https on blocking TLS sockets ({@link SocketWire}).
  *
  * <p>Why not java.net.http: on loopback (1 GiB blob, 2 cores) its body path, 16 KiB buffers handed
  * between its selector thread and the reader with flow control and a copy per buffer, gave 0.28x
  * curl's throughput and 14 ms per 4 MiB Range read; here a body read of 1 MiB goes from the socket
- * into the caller's array in the caller's thread. Thread-safe; close it to drop idle connections.
+ * into the caller's buffer in the caller's thread ({@link Response#bodyChannel()} into a direct
+ * buffer: no copy in user space). Thread-safe; close it to drop idle connections.
  */
 public final class SocketTransport implements Step, AutoCloseable {
     /** Time to the response headers, as {@link Transport#HEADERS_TIMEOUT}. */
@@ -52,12 +54,21 @@ public final class SocketTransport implements Step, AutoCloseable {
 
     private final SSLContext tls;
     private final Duration connectTimeout;
+    private final Duration headersTimeout;
+    private final Duration bodyIdleTimeout;
     private final ConnectionPool pool = new ConnectionPool();
 
     /** @param tls for https (also after a redirect from a plain-HTTP registry); null means the JDK default */
     public SocketTransport(SSLContext tls, Duration connectTimeout) {
+        this(tls, connectTimeout, HEADERS_TIMEOUT, BODY_IDLE_TIMEOUT);
+    }
+
+    /** With other limits than {@link #HEADERS_TIMEOUT} and {@link #BODY_IDLE_TIMEOUT} (tests of stalled peers). */
+    SocketTransport(SSLContext tls, Duration connectTimeout, Duration headersTimeout, Duration bodyIdleTimeout) {
         this.tls = tls;
         this.connectTimeout = connectTimeout;
+        this.headersTimeout = headersTimeout;
+        this.bodyIdleTimeout = bodyIdleTimeout;
     }
 
     @Override
@@ -101,7 +112,7 @@ public final class SocketTransport implements Step, AutoCloseable {
         if (host == null) throw new IOException("no host in " + uri.getScheme() + "://" + uri.getRawAuthority());
         if (host.startsWith("[")) host = host.substring(1, host.length() - 1);
         int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
-        return HttpConnection.open(Request.authority(uri), host, port, https ? tlsContext() : null, connectTimeout, HEADERS_TIMEOUT);
+        return HttpConnection.open(Request.authority(uri), host, port, https ? tlsContext() : null, connectTimeout, headersTimeout);
     }
 
     private SSLContext tlsContext() throws IOException {
@@ -115,12 +126,13 @@ public final class SocketTransport implements Step, AutoCloseable {
 
     private Response exchange(HttpConnection connection, Request request) throws IOException {
         connection.startExchange();
-        connection.timeout(HEADERS_TIMEOUT);
+        connection.timeout(headersTimeout);
         try {
             writeRequest(connection.out(), request);
         } catch (IOException e) {
             throw new NoAnswer(e);
         }
+        if (request.whileWaiting() != null) request.whileWaiting().run();   // the server is working on it meanwhile
         String statusLine;
         try {
             statusLine = connection.readLine();
@@ -141,7 +153,7 @@ public final class SocketTransport implements Step, AutoCloseable {
                     continue;
                 }
                 boolean keepAlive = keepAlive(statusLine, headers);
-                connection.timeout(BODY_IDLE_TIMEOUT);
+                connection.timeout(bodyIdleTimeout);
                 ResponseBodyStream body = body(connection, request, status, headers, keepAlive);
                 return new Response(status, HttpHeaders.of(headers, (k, v) -> true), body, request, 1);
             }
@@ -150,8 +162,8 @@ public final class SocketTransport implements Step, AutoCloseable {
         }
     }
 
-    private static HttpTimeoutException timeout(Request request, IOException e) {
-        HttpTimeoutException timeout = new HttpTimeoutException("%s: no response headers within %d s".formatted(request, HEADERS_TIMEOUT.toSeconds()));
+    private HttpTimeoutException timeout(Request request, IOException e) {
+        HttpTimeoutException timeout = new HttpTimeoutException("%s: no response headers within %d ms".formatted(request, headersTimeout.toMillis()));
         timeout.initCause(e);
         return timeout;
     }

@@ -7,7 +7,6 @@ import dev.soci4j.oci.http.Request;
 import dev.soci4j.oci.http.Response;
 import dev.soci4j.oci.http.RetryPolicy;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -19,9 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code GET /v2/<name>/blobs/<digest>} as a channel: the body as it arrives, resumed with
  * {@code Range: bytes=<received>-} when the connection breaks or the body ends early (bounded by
- * the retry policy, as {@link BlobDownload} does). It only counts; {@link dev.soci4j.oci.VerifyingChannel}
- * on top checks size and digest. Holds one of the host's transfer permits until closed; closing
- * early drops the connection. Not thread-safe.
+ * the retry policy, as {@link BlobDownload} does). It only counts; {@link HashedBlobChannel} on top
+ * checks size and digest. Reads go from the socket into the caller's buffer (a direct one: no copy
+ * on plain HTTP). Holds one of the host's transfer permits until closed; closing early drops the
+ * connection. Not thread-safe.
  */
 final class BlobChannel implements ReadableByteChannel {
     private static final Logger log = LoggerFactory.getLogger(BlobChannel.class);
@@ -33,8 +33,7 @@ final class BlobChannel implements ReadableByteChannel {
     private final RandomGenerator jitter;
     private final Runnable release;
     private Response response;
-    private InputStream body;
-    private byte[] scratch;
+    private ReadableByteChannel body;
     private long received;
     private int attempt = 1;
     private boolean open = true;
@@ -74,7 +73,7 @@ final class BlobChannel implements ReadableByteChannel {
             response.close();
             throw new RegistryException(describe(), 200, "Content-Length %d differs from the descriptor's size %d".formatted(length, blob.size()));
         }
-        body = response.body();
+        body = response.bodyChannel();
     }
 
     @Override
@@ -84,7 +83,7 @@ final class BlobChannel implements ReadableByteChannel {
         while (true) {
             int n;
             try {
-                n = readBody(dst);
+                n = body.read(dst);
             } catch (InterruptedIOException e) {
                 throw e;
             } catch (IOException e) {
@@ -98,28 +97,6 @@ final class BlobChannel implements ReadableByteChannel {
             if (received >= blob.size()) return -1;
             resume(new IOException("body ended after %d of %d bytes".formatted(received, blob.size())));
         }
-    }
-
-    private int readBody(ByteBuffer dst) throws IOException {
-        if (dst.hasArray()) {
-            // java.net.http gives at most one 16 KiB socket read per read(); take what is already
-            // buffered too, without waiting, so large reads cost fewer calls (and hash updates) above.
-            byte[] array = dst.array();
-            int at = dst.arrayOffset() + dst.position();
-            int n = body.read(array, at, dst.remaining());
-            if (n <= 0) return n;
-            while (n < dst.remaining() && body.available() > 0) {
-                int more = body.read(array, at + n, dst.remaining() - n);
-                if (more <= 0) break;
-                n += more;
-            }
-            dst.position(dst.position() + n);
-            return n;
-        }
-        if (scratch == null) scratch = new byte[BlobStreamer.BUFFER_BYTES];
-        int n = body.read(scratch, 0, Math.min(scratch.length, dst.remaining()));
-        if (n > 0) dst.put(scratch, 0, n);
-        return n;
     }
 
     private void resume(IOException cause) throws IOException {

@@ -32,8 +32,12 @@ final class BlobDownload {
         Files.createDirectories(dir);
         Path part = Files.createTempFile(dir, "." + target.getFileName() + ".", ".part");
         boolean published = false;
-        try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            BlobHasher hasher = new BlobHasher(cpu, BlobStreamer.BUFFER_BYTES);
+        // No TRUNCATE_EXISTING (the part file is new and empty anyway): on ext4, a file truncated to
+        // zero gets its delayed allocation forced when closed (auto_da_alloc, against zero-length files
+        // after a crash); closing the part file then started writeback of the whole blob in close(),
+        // 0.4 s of a 1 GiB pull. curl's O_CREAT|O_TRUNC on a new file skips the truncate.
+        try (FileChannel out = FileChannel.open(part, StandardOpenOption.WRITE);
+             BlobHasher hasher = new BlobHasher(cpu, (int) Math.min(BlobStreamer.BUFFER_BYTES, blob.size() + 1), true)) {
             long received = 0;
             for (int attempt = 1; ; attempt++) {
                 BlobStreamer.Streamed streamed = host.call(new BlobStreamer(host, repository, blob.digest(), received, blob.size(), out, hasher));

@@ -7,7 +7,8 @@ import dev.soci4j.oci.RegistryException;
 import dev.soci4j.oci.http.Request;
 import dev.soci4j.oci.http.Response;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.util.Optional;
 
 /**
@@ -17,11 +18,20 @@ import java.util.Optional;
  * digests are the caller's to check: the registry only knows the whole blob's.
  */
 final class BlobRangeReader implements RegistryEndpoint<byte[]> {
+    /**
+     * Results at least this large are allocated while the request is in flight ({@link Request#whileWaiting}),
+     * so that zeroing them (~0.4 ms for 4 MiB) overlaps the registry's time to first byte (~3 ms for
+     * docker-registry on loopback) instead of adding to the read: 4 MiB reads went from ~5.4 to ~5.0 ms.
+     */
+    static final int EARLY_ALLOCATION_BYTES = 1 << 20;
+
     private final RegistryHost host;
     private final String repository;
     private final Digest digest;
     private final long offset;
     private final int length;
+    /** Allocated while the request is in flight, on the calling thread (the transport's). */
+    private byte[] result;
 
     BlobRangeReader(RegistryHost host, String repository, Digest digest, long offset, int length) {
         if (offset < 0 || length <= 0) throw new IllegalArgumentException("bad range: offset %d, length %d".formatted(offset, length));
@@ -39,21 +49,26 @@ final class BlobRangeReader implements RegistryEndpoint<byte[]> {
 
     @Override
     public Request request() {
-        return Request.of("GET", host.uri(repository + "/blobs/" + digest), Scopes.pull(repository))
+        Request request = Request.of("GET", host.uri(repository + "/blobs/" + digest), Scopes.pull(repository))
                 .withHeader("range", "bytes=" + offset + "-" + (offset + length - 1));
+        if (length < EARLY_ALLOCATION_BYTES) return request;
+        return request.whileWaiting(() -> {
+            if (result == null) result = new byte[length];
+        });
     }
 
     @Override
     public byte[] onSuccess(Response response) throws IOException {
-        // Straight into the result: readNBytes(int) would gather 16 KiB pieces and copy them again.
-        byte[] bytes = new byte[length];
-        InputStream body = response.body();
-        int got = body.readNBytes(bytes, 0, length);
-        if (got != length)
-            throw new RegistryException(describe(), response.status(), "got %d of %d bytes".formatted(got, length));
+        // Straight into the result: readNBytes(int) would gather pieces and copy them again.
+        byte[] bytes = result != null ? result : new byte[length];
+        ReadableByteChannel body = response.bodyChannel();
+        ByteBuffer dst = ByteBuffer.wrap(bytes);
+        while (dst.hasRemaining() && body.read(dst) >= 0) { }
+        if (dst.hasRemaining())
+            throw new RegistryException(describe(), response.status(), "got %d of %d bytes".formatted(dst.position(), length));
         // Reach the end of a 206 so the connection goes back to the pool: closing a body before its
         // end makes java.net.http drop the connection, and the next read pays a new one.
-        if (response.status() == 206) body.read();
+        if (response.status() == 206) response.body().read();
         return bytes;
     }
 

@@ -90,7 +90,8 @@ public final class RegistryHost {
     public byte[] pullBlobBytes(String repository, Descriptor blob) throws IOException {
         if (blob.size() > Integer.MAX_VALUE - 8) throw new IllegalArgumentException("blob too large for memory: " + blob.size());
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) blob.size());
-        BlobHasher hasher = new BlobHasher(Runnable::run, (int) Math.min(BlobStreamer.BUFFER_BYTES, Math.max(blob.size() + 1, 8192)));
+        // heap buffers, hashed inline: configs are small, and the bytes end up in a heap array anyway
+        BlobHasher hasher = new BlobHasher(Runnable::run, (int) Math.min(BlobStreamer.BUFFER_BYTES, Math.max(blob.size() + 1, 8192)), false);
         BlobStreamer.Streamed streamed = transfer(() -> call(new BlobStreamer(this, repository, blob.digest(), 0, blob.size(),
                 java.nio.channels.Channels.newChannel(out), hasher)));
         if (streamed.stoppedBy() != null)
@@ -103,11 +104,11 @@ public final class RegistryHost {
     }
 
     /**
-     * The blob's bytes as they arrive, resumed after a broken connection and verified at the end (see
-     * {@link BlobChannel}, {@link dev.soci4j.oci.VerifyingChannel}). Holds a transfer permit until
+     * The blob's bytes as they arrive, resumed after a broken connection and verified at the end, hashed
+     * on {@code cpu} (see {@link BlobChannel}, {@link HashedBlobChannel}). Holds a transfer permit until
      * closed, so a caller keeping more than the host's limit open at once waits for itself.
      */
-    public java.nio.channels.ReadableByteChannel openBlob(String repository, Descriptor blob, RetryPolicy retry, RandomGenerator jitter) throws IOException {
+    public java.nio.channels.ReadableByteChannel openBlob(String repository, Descriptor blob, RetryPolicy retry, RandomGenerator jitter, java.util.concurrent.Executor cpu) throws IOException {
         try {
             transfers.acquire();
         } catch (InterruptedException e) {
@@ -119,7 +120,7 @@ public final class RegistryHost {
             if (released.compareAndSet(false, true)) transfers.release();
         };
         BlobChannel channel = new BlobChannel(this, repository, blob, retry, jitter, release).connect();
-        return new dev.soci4j.oci.VerifyingChannel(channel, blob, "blob %s from %s/%s".formatted(blob.digest(), registry, repository));
+        return new HashedBlobChannel(channel, blob, "blob %s from %s/%s".formatted(blob.digest(), registry, repository), cpu);
     }
 
     public byte[] readBlobRange(String repository, Digest digest, long offset, int length) throws IOException {

@@ -10,11 +10,14 @@ import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -132,6 +136,154 @@ class SocketTransportTest {
     }
 
     @Test
+    void readsFixedAndChunkedBodiesStraightIntoDirectBuffers(Random random) throws Exception {
+        byte[] blob = new byte[(3 << 20) + 5];
+        random.nextBytes(blob);
+        server = new Server(null, (req, out) -> {
+            if (req.target().equals("/fixed")) {
+                out.write(head(200, "Content-Length: " + blob.length).getBytes(StandardCharsets.ISO_8859_1));
+                out.write(blob);
+                return;
+            }
+            out.write(head(200, "Transfer-Encoding: chunked").getBytes(StandardCharsets.ISO_8859_1));
+            // chunks smaller and larger than the connection's buffer and the reader's buffers
+            int[] sizes = {7, 100_000, 1 << 20, 65_536, 0};
+            int at = 0;
+            for (int size : sizes) {
+                int n = size == 0 ? blob.length - at : size;
+                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.write(blob, at, n);
+                out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                at += n;
+            }
+            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        });
+        transport = new SocketTransport(null, Duration.ofSeconds(5));
+        for (int bufferBytes : new int[] {1 << 20, 10_000}) {
+            for (String path : List.of("/fixed", "/chunked")) {
+                try (Response r = send(get(path))) {
+                    assertThat(drain(r.bodyChannel(), ByteBuffer.allocateDirect(bufferBytes))).as(path + " via " + bufferBytes).isEqualTo(blob);
+                }
+            }
+        }
+        assertThat(server.connections()).as("each body ends exactly where the next answer starts").hasValue(1);
+    }
+
+    @Test
+    void aBodyThatStopsArrivingFailsAfterTheIdleTimeout() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        server = new Server(null, (req, out) -> {
+            out.write(head(200, "Content-Length: 1000000").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[100_000]);
+            out.flush();
+            awaitQuietly(done);   // then silence, connection open
+        });
+        transport = new SocketTransport(null, Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(200));
+        try (Response r = send(get("/stall"))) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20);
+            assertThatThrownBy(() -> drain(r.bodyChannel(), buf)).isInstanceOf(HttpConnection.StalledException.class);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    @Test
+    void noResponseHeadersWithinTheTimeoutIsAnHttpTimeout() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        server = new Server(null, (req, out) -> awaitQuietly(done));
+        transport = new SocketTransport(null, Duration.ofSeconds(5), Duration.ofMillis(200), Duration.ofSeconds(5));
+        try {
+            assertThatThrownBy(() -> send(get("/silent"))).isInstanceOf(java.net.http.HttpTimeoutException.class)
+                    .hasMessageContaining("no response headers");
+        } finally {
+            done.countDown();
+        }
+    }
+
+    @Test
+    void anInterruptEndsABodyReadThatWaits() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        server = new Server(null, (req, out) -> {
+            out.write(head(200, "Content-Length: 1000000").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[100_000]);
+            out.flush();
+            awaitQuietly(done);
+        });
+        transport = new SocketTransport(null, Duration.ofSeconds(5));
+        try (Response r = send(get("/stall"))) {
+            Thread.currentThread().interrupt();
+            assertThatThrownBy(() -> drain(r.bodyChannel(), ByteBuffer.allocateDirect(1 << 20))).isInstanceOf(InterruptedIOException.class);
+        } finally {
+            Thread.interrupted();
+            done.countDown();
+        }
+    }
+
+    @Test
+    void closingTheResponseFromAnotherThreadEndsAWaitingRead() throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        server = new Server(null, (req, out) -> {
+            out.write(head(200, "Content-Length: 1000000").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[100_000]);
+            out.flush();
+            awaitQuietly(done);
+        });
+        transport = new SocketTransport(null, Duration.ofSeconds(5));
+        try {
+            Response r = send(get("/stall"));
+            java.util.concurrent.CompletableFuture<byte[]> reader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return drain(r.bodyChannel(), ByteBuffer.allocateDirect(1 << 20));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            while (r.body().available() > 0) Thread.onSpinWait();   // the reader has taken what arrived
+            r.close();
+            // well within the 60 s the read would otherwise wait
+            assertThatThrownBy(() -> reader.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(java.io.UncheckedIOException.class)
+                    .hasRootCauseInstanceOf(IOException.class);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    @Test
+    void runsTheWhileWaitingTaskBeforeReadingTheAnswer() throws Exception {
+        CountDownLatch ran = new CountDownLatch(1);
+        // the server answers only once the task ran: had the transport waited for the answer first, it would time out
+        server = new Server(null, (req, out) -> {
+            awaitQuietly(ran);
+            out.write((head(200, "Content-Length: 2") + "ok").getBytes(StandardCharsets.ISO_8859_1));
+        });
+        transport = new SocketTransport(null, Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(5));
+        try (Response r = send(get("/x").whileWaiting(ran::countDown))) {
+            assertThat(r.body().readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("ok");
+        }
+    }
+
+    private static byte[] drain(ReadableByteChannel channel, ByteBuffer buf) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (channel.read(buf.clear()) >= 0) {
+            buf.flip();
+            byte[] chunk = new byte[buf.remaining()];
+            buf.get(chunk);
+            out.writeBytes(chunk);
+        }
+        return out.toByteArray();
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void headAnswersHaveNoBodyWhateverTheirContentLength() throws Exception {
         server = new Server(null, (req, out) -> {
             if (req.method().equals("HEAD")) out.write(head(200, "Content-Length: 12345", "Docker-Content-Digest: sha256:x").getBytes(StandardCharsets.ISO_8859_1));
@@ -224,7 +376,8 @@ class SocketTransportTest {
         transport = new SocketTransport(TlsContexts.forOptions(new RegistryHostOptions(false, false, caPem)), Duration.ofSeconds(5));
         for (int i = 0; i < 2; i++) {
             try (Response r = send(get("/v2/"))) {
-                assertThat(new String(r.body().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("tls");
+                byte[] body = i == 0 ? r.body().readAllBytes() : drain(r.bodyChannel(), ByteBuffer.allocateDirect(1 << 20));
+                assertThat(new String(body, StandardCharsets.UTF_8)).isEqualTo("tls");
             }
         }
         assertThat(server.connections()).hasValue(1);
