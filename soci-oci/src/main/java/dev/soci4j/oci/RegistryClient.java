@@ -253,6 +253,17 @@ public final class RegistryClient implements AutoCloseable {
     }
 
     /** Exactly {@code length} bytes of the blob from {@code offset} (one Range GET). */
+    /**
+     * Reads {@code length} bytes at {@code offset} of a blob straight into {@code dst[dstOffset..]}
+     * (no array of its own), telling {@code progress} how many bytes from {@code dstOffset} are in
+     * place as they arrive, so a consumer can start on them (a retried request starts over from 0).
+     * Not digest-checked: the caller checks what it knows (a span's digest).
+     */
+    public void readBlobRange(ImageReference repository, Digest digest, long offset, byte[] dst, int dstOffset, int length,
+                              java.util.function.IntConsumer progress) throws IOException {
+        host(repository).readBlobRange(repository.repository(), digest, offset, dst, dstOffset, length, progress);
+    }
+
     public byte[] readBlobRange(ImageReference repository, Digest digest, long offset, int length) throws IOException {
         return host(repository).readBlobRange(repository.repository(), digest, offset, length);
     }

@@ -23,6 +23,21 @@ public interface RangeSource extends AutoCloseable {
      */
     void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException;
 
+    /**
+     * {@link #readFully(long, byte[], int, int)}, reporting to {@code arrival} how many bytes from
+     * {@code dstOffset} are in place as they come (sources that stream say so often; this default
+     * says so once, at the end). On failure {@code arrival} is failed too.
+     */
+    default void readFully(long offset, byte[] dst, int dstOffset, int length, Arrival arrival) throws IOException {
+        try {
+            readFully(offset, dst, dstOffset, length);
+        } catch (IOException e) {
+            arrival.fail(e);
+            throw e;
+        }
+        arrival.advance(length);
+    }
+
     @Override
     default void close() throws IOException {
     }

@@ -3,6 +3,7 @@ package dev.soci4j.fs.fetch;
 import dev.soci4j.oci.Digest;
 import dev.soci4j.oci.ImageReference;
 import dev.soci4j.oci.RegistryClient;
+import dev.soci4j.ztoc.Arrival;
 import dev.soci4j.ztoc.RangeSource;
 import java.io.EOFException;
 import java.io.IOException;
@@ -31,11 +32,18 @@ public final class RegistryBlobSource implements RangeSource {
 
     @Override
     public void readFully(long offset, byte[] dst, int dstOffset, int length) throws IOException {
-        byte[] got = client.readBlobRange(repository, blob, offset, length);
-        if (got.length != length)
-            throw new EOFException("blob %s of %s answered %d bytes for range [%d, +%d)"
-                    .formatted(blob, repository, got.length, offset, length));
-        System.arraycopy(got, 0, dst, dstOffset, length);
+        client.readBlobRange(repository, blob, offset, dst, dstOffset, length, null);
+    }
+
+    /** Reads straight into {@code dst}, reporting each piece as it lands (a span inflates while it downloads). */
+    @Override
+    public void readFully(long offset, byte[] dst, int dstOffset, int length, Arrival arrival) throws IOException {
+        try {
+            client.readBlobRange(repository, blob, offset, dst, dstOffset, length, arrival::advance);
+        } catch (IOException | RuntimeException e) {
+            arrival.fail(e instanceof IOException io ? io : new IOException(e));
+            throw e;
+        }
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.soci4j.fs.span;
 
+import dev.soci4j.ztoc.Arrival;
 import dev.soci4j.ztoc.RangeSource;
 import dev.soci4j.ztoc.Span;
 import dev.soci4j.ztoc.SpanTable;
@@ -51,6 +52,9 @@ public final class SpanManager implements AutoCloseable {
     /** Writes on-demand spans to the cache after their readers have them (a few ms of each first read). */
     private static final java.util.concurrent.Executor CACHE_WRITER = java.util.concurrent.Executors.newCachedThreadPool(
             Thread.ofPlatform().daemon().name("soci-span-cache-", 0).factory());
+    /** Inflate spans while they download (platform threads: zlib calls through FFM pin a virtual thread's carrier). */
+    private static final java.util.concurrent.ExecutorService INFLATERS = java.util.concurrent.Executors.newCachedThreadPool(
+            Thread.ofPlatform().daemon().name("soci-span-inflate-", 0).factory());
     private final AtomicInteger onDemandReads = new AtomicInteger();
     private final AtomicInteger pendingWrites = new AtomicInteger();
 
@@ -118,7 +122,7 @@ public final class SpanManager implements AutoCloseable {
         try {
             int first = table.spanOf(offset);
             int last = table.spanOf(offset + length - 1);
-            Map<Integer, byte[]> fresh = ensureFor(first, last, offset + length);
+            Map<Integer, byte[]> fresh = ensureFor(first, last);
             long pos = offset;
             long end = offset + length;
             for (int id = first; id <= last; id++) {
@@ -170,22 +174,67 @@ public final class SpanManager implements AutoCloseable {
     }
 
     /**
-     * {@link #ensure} for a reader that needs the layer's bytes up to {@code wantEnd}: a span this call
-     * fetches is verified, then inflated only as far as the read needs before the reader gets it (a
-     * prefix of the span); the whole span is inflated, handed to other waiters and cached behind the
-     * reader's back. A small file at the start of a span then costs its download and a little
-     * inflating, not the span's 4 MiB.
+     * {@link #ensure} for a reader: each run of spans this call claims downloads on this thread while
+     * a helper thread inflates it as the bytes land (see {@link Arrival}), so when the last byte is in
+     * and the run's digests check, its spans are ready at once instead of after 10-20 ms of inflating
+     * each. Inflated bytes are used only when every span digest matched and the download never started
+     * over; otherwise the spans are inflated again from the verified bytes. The reader gets the spans
+     * at once; they are cached behind its back.
      */
-    private Map<Integer, byte[]> ensureFor(int first, int last, long wantEnd) throws IOException {
+    private Map<Integer, byte[]> ensureFor(int first, int last) throws IOException {
         Map<Integer, CompletableFuture<byte[]>> waits = new LinkedHashMap<>();
         List<Integer> mine = claim(first, last, waits);
         Map<Integer, byte[]> inHand = new HashMap<>();
         for (List<Integer> run : runsOf(mine)) {
             try {
                 long t0 = System.nanoTime();
-                byte[] all = read(table.span(run.getFirst()).compressedStart(), runLength(run));
+                long start = table.span(run.getFirst()).compressedStart();
+                byte[] all = new byte[Math.toIntExact(runLength(run))];
+                Arrival arrival = new Arrival(all.length);
+                List<java.util.concurrent.Future<byte[]>> early = new ArrayList<>();
+                if (checkpoints != null) {
+                    for (int id : run) {
+                        Span span = table.span(id);
+                        early.add(INFLATERS.submit(() -> {
+                            byte[] out = new byte[Math.toIntExact(span.uncompressedLength())];
+                            new SpanInflater(checkpoints, Long.MAX_VALUE).read(span.id(),
+                                    java.nio.ByteBuffer.wrap(all, (int) (span.compressedStart() - start), (int) span.compressedLength()),
+                                    span.uncompressedStart(), span.uncompressedEnd(), java.nio.ByteBuffer.wrap(out), arrival);
+                            return out;
+                        }));
+                    }
+                }
+                try {
+                    source.readFully(start, all, 0, all.length, arrival);
+                } catch (IOException | RuntimeException e) {
+                    arrival.fail(e instanceof IOException io ? io : new IOException(e));   // the inflaters stop waiting
+                    throw e;
+                } finally {
+                    if (arrival.restarted() || early.isEmpty()) early.forEach(f -> f.cancel(true));
+                }
+                stats.bytesFetched.addAndGet(all.length);
                 long t1 = System.nanoTime();
-                processForReader(run, all, wantEnd, inHand);
+                for (int i = 0; i < run.size(); i++) {
+                    int id = run.get(i);
+                    Span span = table.span(id);
+                    byte[] given = java.util.Arrays.copyOfRange(all, (int) (span.compressedStart() - start), (int) (span.compressedEnd() - start));
+                    byte[] compressed = verified(span, given);
+                    byte[] bytes = null;
+                    if (compressed == given && !arrival.restarted() && !early.isEmpty()) {
+                        try {
+                            bytes = early.get(i).get();
+                        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                            log.atDebug().addKeyValue("layer", layer).addKeyValue("span", id).setCause(e).log("inflating while downloading failed; inflating again");
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new java.io.InterruptedIOException("interrupted inflating span " + id);
+                        }
+                    }
+                    if (bytes == null) bytes = inflate(span, compressed);
+                    stats.spansOnDemand.incrementAndGet();
+                    inHand.put(id, bytes);
+                    handOver(id, bytes);
+                }
                 if (log.isDebugEnabled())
                     log.atDebug().addKeyValue("layer", layer).addKeyValue("spans", run.getFirst() + "-" + run.getLast())
                             .addKeyValue("bytes", all.length).addKeyValue("fetch_ms", (t1 - t0) / 1_000_000)
@@ -200,46 +249,26 @@ public final class SpanManager implements AutoCloseable {
         return result;
     }
 
-    private void processForReader(List<Integer> run, byte[] all, long wantEnd, Map<Integer, byte[]> inHand) throws IOException {
-        long start = table.span(run.getFirst()).compressedStart();
-        for (int id : run) {
-            Span span = table.span(id);
-            byte[] compressed = verified(span, java.util.Arrays.copyOfRange(all, (int) (span.compressedStart() - start),
-                    (int) (span.compressedEnd() - start)));
-            stats.spansOnDemand.incrementAndGet();
-            CompletableFuture<byte[]> f = inflight.get(id);
-            long needEnd = Math.min(wantEnd, span.uncompressedEnd());
-            boolean partial = checkpoints != null && f != null && needEnd < span.uncompressedEnd();
-            byte[] forReader;
-            if (partial) {
-                forReader = new byte[Math.toIntExact(needEnd - span.uncompressedStart())];
-                SpanInflater.inflate(checkpoints, span.id(), compressed, span.uncompressedStart(), forReader, 0, forReader.length);
-            } else {
-                forReader = inflate(span, compressed);
-            }
-            inHand.put(id, forReader);
-            if (f == null) {
-                cache.put(id, forReader);
-                continue;
-            }
-            if (!partial) f.complete(forReader);
-            byte[] whole = partial ? null : forReader;
-            pendingWrites.incrementAndGet();
-            CACHE_WRITER.execute(() -> {
-                try {
-                    byte[] bytes = whole != null ? whole : inflate(span, compressed);
-                    f.complete(bytes);
-                    cache.put(id, bytes);
-                } catch (IOException | RuntimeException e) {
-                    f.completeExceptionally(e);
-                    log.atWarn().addKeyValue("layer", layer).addKeyValue("span", id).setCause(e)
-                            .log("cannot inflate or cache span; it will be fetched again when read");
-                } finally {
-                    inflight.remove(id, f);
-                    pendingWrites.decrementAndGet();
-                }
-            });
+    /** A claimed span is ready: its waiters get it now, and it is written to the cache behind their back. */
+    private void handOver(int id, byte[] bytes) throws IOException {
+        CompletableFuture<byte[]> f = inflight.get(id);
+        if (f == null) {
+            cache.put(id, bytes);
+            return;
         }
+        f.complete(bytes);
+        pendingWrites.incrementAndGet();
+        CACHE_WRITER.execute(() -> {
+            try {
+                cache.put(id, bytes);
+            } catch (IOException | RuntimeException e) {
+                log.atWarn().addKeyValue("layer", layer).addKeyValue("span", id).setCause(e)
+                        .log("cannot cache span; it will be fetched again when read");
+            } finally {
+                inflight.remove(id, f);
+                pendingWrites.decrementAndGet();
+            }
+        });
     }
 
     /** The span's compressed bytes once they match its digest: as given, or fetched once more; else an error. */

@@ -32,9 +32,23 @@ final class BlobRangeReader implements RegistryEndpoint<byte[]> {
     private final int length;
     /** Allocated while the request is in flight, on the calling thread (the transport's). */
     private byte[] result;
+    /** The caller's array to read into (from {@link #intoOffset}), or null to allocate one. */
+    private final byte[] into;
+    private final int intoOffset;
+    /** Told how many bytes are in place as they arrive (0 again when a retried request starts over), or null. */
+    private final java.util.function.IntConsumer progress;
 
     BlobRangeReader(RegistryHost host, String repository, Digest digest, long offset, int length) {
+        this(host, repository, digest, offset, length, null, 0, null);
+    }
+
+    BlobRangeReader(RegistryHost host, String repository, Digest digest, long offset, int length,
+                    byte[] into, int intoOffset, java.util.function.IntConsumer progress) {
         if (offset < 0 || length <= 0) throw new IllegalArgumentException("bad range: offset %d, length %d".formatted(offset, length));
+        if (into != null) java.util.Objects.checkFromIndexSize(intoOffset, length, into.length);
+        this.into = into;
+        this.intoOffset = intoOffset;
+        this.progress = progress;
         this.host = host;
         this.repository = repository;
         this.digest = digest;
@@ -51,7 +65,7 @@ final class BlobRangeReader implements RegistryEndpoint<byte[]> {
     public Request request() {
         Request request = Request.of("GET", host.uri(repository + "/blobs/" + digest), Scopes.pull(repository))
                 .withHeader("range", "bytes=" + offset + "-" + (offset + length - 1));
-        if (length < EARLY_ALLOCATION_BYTES) return request;
+        if (length < EARLY_ALLOCATION_BYTES || into != null) return request;
         return request.whileWaiting(() -> {
             if (result == null) result = new byte[length];
         });
@@ -60,12 +74,16 @@ final class BlobRangeReader implements RegistryEndpoint<byte[]> {
     @Override
     public byte[] onSuccess(Response response) throws IOException {
         // Straight into the result: readNBytes(int) would gather pieces and copy them again.
-        byte[] bytes = result != null ? result : new byte[length];
+        byte[] bytes = into != null ? into : result != null ? result : new byte[length];
+        int base = into != null ? intoOffset : 0;
         ReadableByteChannel body = response.bodyChannel();
-        ByteBuffer dst = ByteBuffer.wrap(bytes);
-        while (dst.hasRemaining() && body.read(dst) >= 0) { }
+        ByteBuffer dst = ByteBuffer.wrap(bytes, base, length);
+        if (progress != null) progress.accept(0);
+        while (dst.hasRemaining() && body.read(dst) >= 0) {
+            if (progress != null) progress.accept(dst.position() - base);
+        }
         if (dst.hasRemaining())
-            throw new RegistryException(describe(), response.status(), "got %d of %d bytes".formatted(dst.position(), length));
+            throw new RegistryException(describe(), response.status(), "got %d of %d bytes".formatted(dst.position() - base, length));
         // Reach the end of a 206 so the connection goes back to the pool: closing a body before its
         // end makes java.net.http drop the connection, and the next read pays a new one.
         if (response.status() == 206) response.body().read();

@@ -123,6 +123,12 @@ public final class RegistryHost {
         return new HashedBlobChannel(channel, blob, "blob %s from %s/%s".formatted(blob.digest(), registry, repository), cpu);
     }
 
+    /** {@code length} bytes at {@code offset} into {@code dst[dstOffset..]}, telling {@code progress} how many are in place as they arrive. */
+    public void readBlobRange(String repository, Digest digest, long offset, byte[] dst, int dstOffset, int length,
+                              java.util.function.IntConsumer progress) throws IOException {
+        transfer(() -> call(new BlobRangeReader(this, repository, digest, offset, length, dst, dstOffset, progress)));
+    }
+
     public byte[] readBlobRange(String repository, Digest digest, long offset, int length) throws IOException {
         return transfer(() -> call(new BlobRangeReader(this, repository, digest, offset, length)));
     }

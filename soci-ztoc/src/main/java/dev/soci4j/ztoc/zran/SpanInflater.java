@@ -1,5 +1,6 @@
 package dev.soci4j.ztoc.zran;
 
+import dev.soci4j.ztoc.Arrival;
 import dev.soci4j.ztoc.InvalidLayerException;
 import dev.soci4j.ztoc.InvalidZtocException;
 import dev.soci4j.ztoc.zlib.ZlibDataException;
@@ -89,6 +90,17 @@ public final class SpanInflater {
      * @throws InvalidLayerException the compressed bytes are corrupt or end before {@code to}
      */
     public void read(int spanId, ByteBuffer spanCompressed, long from, long to, ByteBuffer dest) throws IOException {
+        read(spanId, spanCompressed, from, to, dest, null);
+    }
+
+    /**
+     * {@link #read(int, ByteBuffer, long, long, ByteBuffer)} from a heap buffer that a download is
+     * still filling: compressed bytes are taken only as {@code arrival} reports them in place (its
+     * counts are positions in the buffer's array), so inflating keeps pace with the download.
+     */
+    public void read(int spanId, ByteBuffer spanCompressed, long from, long to, ByteBuffer dest, Arrival arrival) throws IOException {
+        if (arrival != null && !spanCompressed.hasArray())
+            throw new IllegalArgumentException("a span being downloaded must be in a heap buffer");
         Checkpoint checkpoint = checkRange(spanId, from, to);
         int wanted = Math.toIntExact(to - from);
         if (dest.remaining() < wanted) {
@@ -96,7 +108,7 @@ public final class SpanInflater {
         }
         if (wanted == 0) return;
         try (ZlibInflater inflater = ZlibInflater.open(ZlibInflater.Format.RAW)) {
-            new Run(spanId, checkpoint, inflater, spanCompressed).inflate(from - checkpoint.out(), wanted, dest);
+            new Run(spanId, checkpoint, inflater, spanCompressed, arrival).inflate(from - checkpoint.out(), wanted, dest);
         }
     }
 
@@ -126,8 +138,10 @@ public final class SpanInflater {
         private final ByteBuffer source;  // the span's bytes; read in place when direct
         private final ByteBuffer staged;  // native copy of part of a heap source, else null
         private final int sourceStart;
+        private final Arrival arrival;   // null: every byte of source is there
 
-        Run(int spanId, Checkpoint checkpoint, ZlibInflater inflater, ByteBuffer spanCompressed) {
+        Run(int spanId, Checkpoint checkpoint, ZlibInflater inflater, ByteBuffer spanCompressed, Arrival arrival) {
+            this.arrival = arrival;
             this.spanId = spanId;
             this.checkpoint = checkpoint;
             this.inflater = inflater;
@@ -200,26 +214,36 @@ public final class SpanInflater {
                 throw new InvalidLayerException("span %d: the layer ends at uncompressed offset %d, inside the wanted range"
                         .formatted(spanId, uncompressedOffset));
             }
-            GzipHeader.skip(this::nextByte, where);
+            GzipHeader.skip(() -> {
+                try {
+                    return nextByte();
+                } catch (InvalidLayerException e) {
+                    throw e;
+                } catch (IOException e) {
+                    throw new InvalidLayerException(where + ": " + e.getMessage(), e);
+                }
+            }, where);
             inflater.reset();
         }
 
-        private ByteBuffer input() {
+        private ByteBuffer input() throws IOException {
             if (staged == null) return source;
             if (!staged.hasRemaining() && source.hasRemaining()) {
-                int length = Math.min(staged.capacity(), source.remaining());
+                int ready = source.limit();
+                if (arrival != null) ready = Math.min(ready, arrival.await(source.arrayOffset() + source.position()) - source.arrayOffset());
+                int length = Math.min(staged.capacity(), ready - source.position());
                 staged.clear().put(0, source, source.position(), length).limit(length);
                 source.position(source.position() + length);
             }
             return staged;
         }
 
-        private int nextByte() {
+        private int nextByte() throws IOException {
             ByteBuffer in = input();
             return in.hasRemaining() ? in.get() & 0xff : -1;
         }
 
-        private boolean exhausted() {
+        private boolean exhausted() throws IOException {
             return !input().hasRemaining();
         }
 
