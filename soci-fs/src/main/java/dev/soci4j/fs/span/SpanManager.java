@@ -162,10 +162,7 @@ public final class SpanManager implements AutoCloseable {
                 byte[] all = read(table.span(run.getFirst()).compressedStart(), runLength(run));
                 long t1 = System.nanoTime();
                 process(run, all, background);
-                if (log.isDebugEnabled())
-                    log.atDebug().addKeyValue("layer", layer).addKeyValue("spans", run.getFirst() + "-" + run.getLast())
-                            .addKeyValue("bytes", all.length).addKeyValue("fetch_ms", (t1 - t0) / 1_000_000)
-                            .addKeyValue("process_ms", (System.nanoTime() - t1) / 1_000_000).log("spans fetched on demand");
+                logFetched(run, all.length, t0, t1);
             } catch (Throwable t) {
                 fail(run, t);
             }
@@ -235,10 +232,7 @@ public final class SpanManager implements AutoCloseable {
                     inHand.put(id, bytes);
                     handOver(id, bytes);
                 }
-                if (log.isDebugEnabled())
-                    log.atDebug().addKeyValue("layer", layer).addKeyValue("spans", run.getFirst() + "-" + run.getLast())
-                            .addKeyValue("bytes", all.length).addKeyValue("fetch_ms", (t1 - t0) / 1_000_000)
-                            .addKeyValue("process_ms", (System.nanoTime() - t1) / 1_000_000).log("spans fetched on demand");
+                logFetched(run, all.length, t0, t1);
             } catch (Throwable t) {
                 fail(run, t);
             }
@@ -249,7 +243,19 @@ public final class SpanManager implements AutoCloseable {
         return result;
     }
 
-    /** A claimed span is ready: its waiters get it now, and it is written to the cache behind their back. */
+    /** Debug log of one run fetched for a reader: how long the download and the work after it took. */
+    private void logFetched(List<Integer> run, int bytes, long startNanos, long downloadedNanos) {
+        if (!log.isDebugEnabled()) return;
+        log.atDebug().addKeyValue("layer", layer).addKeyValue("spans", run.getFirst() + "-" + run.getLast())
+                .addKeyValue("bytes", bytes).addKeyValue("fetch_ms", (downloadedNanos - startNanos) / 1_000_000)
+                .addKeyValue("process_ms", (System.nanoTime() - downloadedNanos) / 1_000_000).log("spans fetched on demand");
+    }
+
+    /**
+     * A claimed span is ready: its waiters get it now, and it is written to the cache behind their
+     * back. The claim stays until the file is there, so nobody fetches the span again meanwhile (a new
+     * reader finds the completed claim and takes its bytes).
+     */
     private void handOver(int id, byte[] bytes) throws IOException {
         CompletableFuture<byte[]> f = inflight.get(id);
         if (f == null) {
@@ -424,43 +430,17 @@ public final class SpanManager implements AutoCloseable {
         long start = table.span(run.getFirst()).compressedStart();
         for (int id : run) {
             Span span = table.span(id);
-            byte[] compressed = java.util.Arrays.copyOfRange(all, (int) (span.compressedStart() - start),
-                    (int) (span.compressedEnd() - start));
-            if (!digestOf(compressed).equals(span.digest())) {
-                log.atWarn().addKeyValue("layer", layer).addKeyValue("span", id).log("span failed verification; fetching it again");
-                compressed = read(span.compressedStart(), span.compressedLength());
-                String again = digestOf(compressed);
-                if (!again.equals(span.digest())) {
-                    throw new SpanVerificationException("span %d of layer %s failed verification: expected %s, got %s after 2 attempts"
-                            .formatted(id, layer, span.digest(), again));
-                }
-            }
+            byte[] compressed = verified(span, java.util.Arrays.copyOfRange(all, (int) (span.compressedStart() - start),
+                    (int) (span.compressedEnd() - start)));
             byte[] uncompressed = inflate(span, compressed);
             (background ? stats.spansInBackground : stats.spansOnDemand).incrementAndGet();
-            CompletableFuture<byte[]> f = inflight.get(id);
-            if (background || f == null) {
+            if (background) {
+                // the background fetcher writes the cache itself: its pace then bounds the memory held
                 cache.put(id, uncompressed);
-                if (f != null) {
-                    inflight.remove(id, f);
-                    f.complete(uncompressed);
-                }
+                CompletableFuture<byte[]> f = inflight.remove(id);
+                if (f != null) f.complete(uncompressed);
             } else {
-                // A reader is waiting: hand it the bytes now and write the cache file behind its back.
-                // The claim stays until the file is there, so nobody fetches the span again meanwhile
-                // (a new reader finds the completed claim and takes its bytes).
-                f.complete(uncompressed);
-                pendingWrites.incrementAndGet();
-                CACHE_WRITER.execute(() -> {
-                    try {
-                        cache.put(id, uncompressed);
-                    } catch (IOException | RuntimeException e) {
-                        log.atWarn().addKeyValue("layer", layer).addKeyValue("span", id).setCause(e)
-                                .log("cannot cache span; it will be fetched again when read");
-                    } finally {
-                        inflight.remove(id, f);
-                        pendingWrites.decrementAndGet();
-                    }
-                });
+                handOver(id, uncompressed);
             }
         }
     }
