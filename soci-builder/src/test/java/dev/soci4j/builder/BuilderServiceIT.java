@@ -8,7 +8,7 @@ import dev.soci4j.oci.MediaTypes;
 import dev.soci4j.oci.auth.CredentialSource;
 import dev.soci4j.oci.manifest.ImageIndex;
 import dev.soci4j.oci.testing.LocalRegistry;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

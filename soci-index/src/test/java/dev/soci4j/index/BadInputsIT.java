@@ -18,7 +18,7 @@ import dev.soci4j.oci.layout.OciLayoutDirectory;
 import dev.soci4j.oci.manifest.ImageManifest;
 import dev.soci4j.oci.manifest.RawManifest;
 import dev.soci4j.oci.testing.LocalRegistry;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -23,7 +23,7 @@ import dev.soci4j.oci.manifest.ImageManifest;
 import dev.soci4j.oci.manifest.ManifestJson;
 import dev.soci4j.oci.manifest.RawManifest;
 import dev.soci4j.oci.testing.LocalRegistry;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.ztoc.FileMetadata;
 import dev.soci4j.ztoc.Ztoc;
 import dev.soci4j.ztoc.ZtocCodec;

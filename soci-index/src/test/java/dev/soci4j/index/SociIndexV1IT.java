@@ -15,7 +15,7 @@ import dev.soci4j.oci.manifest.ImageIndex;
 import dev.soci4j.oci.manifest.ManifestJson;
 import dev.soci4j.oci.manifest.RawManifest;
 import dev.soci4j.oci.testing.LocalRegistry;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;

@@ -10,7 +10,7 @@ import dev.soci4j.oci.manifest.ImageIndex;
 import dev.soci4j.oci.manifest.ImageManifest;
 import dev.soci4j.oci.manifest.RawManifest;
 import dev.soci4j.oci.testing.FakeRegistry;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.oci.testing.TestImages;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

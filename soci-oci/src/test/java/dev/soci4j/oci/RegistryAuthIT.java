@@ -10,7 +10,7 @@ import dev.soci4j.oci.auth.DockerConfig;
 import dev.soci4j.oci.manifest.RawManifest;
 import dev.soci4j.oci.testing.LocalRegistry;
 import dev.soci4j.oci.testing.MutableClock;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.oci.testing.TestImages;
 import dev.soci4j.oci.testing.TokenServer;
 import java.nio.charset.StandardCharsets;

@@ -12,7 +12,7 @@ import dev.soci4j.oci.ImageReference;
 import dev.soci4j.oci.RegistryClient;
 import dev.soci4j.oci.auth.CredentialSource;
 import dev.soci4j.oci.testing.LocalRegistry;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;

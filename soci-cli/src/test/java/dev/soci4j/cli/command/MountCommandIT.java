@@ -9,7 +9,7 @@ import dev.soci4j.oci.ImageReference;
 import dev.soci4j.oci.RegistryClient;
 import dev.soci4j.oci.layout.RegistryImageStore;
 import dev.soci4j.oci.testing.LocalRegistry;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.ztoc.testing.RandomLayer;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -10,7 +10,7 @@ import dev.soci4j.fs.layer.LayerTree;
 import dev.soci4j.fs.span.LayerStats;
 import dev.soci4j.fs.span.SpanCache;
 import dev.soci4j.fs.span.SpanManager;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.ztoc.RangeSource;
 import dev.soci4j.ztoc.SpanTable;
 import dev.soci4j.ztoc.Ztoc;

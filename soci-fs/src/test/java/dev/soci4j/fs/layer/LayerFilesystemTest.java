@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.soci4j.fs.span.LayerStats;
 import dev.soci4j.fs.span.SpanCache;
 import dev.soci4j.fs.span.SpanManager;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.ztoc.EntryType;
 import dev.soci4j.ztoc.FileMetadata;
 import dev.soci4j.ztoc.RangeSource;

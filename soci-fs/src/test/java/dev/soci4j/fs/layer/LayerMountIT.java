@@ -8,7 +8,7 @@ import dev.soci4j.fs.fuse.FuseMount;
 import dev.soci4j.fs.span.LayerStats;
 import dev.soci4j.fs.span.SpanCache;
 import dev.soci4j.fs.span.SpanManager;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.ztoc.EntryType;
 import dev.soci4j.ztoc.RangeSource;
 import dev.soci4j.ztoc.SpanTable;

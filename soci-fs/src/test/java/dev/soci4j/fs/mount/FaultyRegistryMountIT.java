@@ -13,7 +13,7 @@ import dev.soci4j.oci.RegistryClient;
 import dev.soci4j.oci.http.RetryPolicy;
 import dev.soci4j.oci.testing.FakeRegistry;
 import dev.soci4j.oci.testing.LocalRegistry;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -3,7 +3,7 @@ package dev.soci4j.fs.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.ztoc.RangeSource;
 import dev.soci4j.ztoc.SpanTable;
 import dev.soci4j.ztoc.Ztoc;

@@ -17,7 +17,7 @@ import dev.soci4j.oci.DigestMismatchException;
 import dev.soci4j.oci.MediaTypes;
 import dev.soci4j.oci.layout.OciLayoutDirectory;
 import dev.soci4j.oci.manifest.ImageManifest;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.ztoc.FileMetadata;
 import dev.soci4j.ztoc.ZtocCodec;
 import java.io.ByteArrayOutputStream;

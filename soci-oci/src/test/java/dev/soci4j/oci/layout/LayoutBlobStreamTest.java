@@ -8,7 +8,7 @@ import dev.soci4j.oci.Descriptor;
 import dev.soci4j.oci.Digest;
 import dev.soci4j.oci.DigestMismatchException;
 import dev.soci4j.oci.MediaTypes;
-import dev.soci4j.oci.testing.SeededRandom;
+import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.oci.testing.TestImages;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
