@@ -41,6 +41,15 @@ public final class Soci {
         }
     }
 
+    /** The shaded jar as users run it (what {@code bin/soci} execs), or null when it is not built. */
+    public static java.nio.file.Path jar() {
+        for (String p : new String[] {"target/soci.jar", "soci-cli/target/soci.jar"}) {
+            java.nio.file.Path path = java.nio.file.Path.of(p);
+            if (java.nio.file.Files.isRegularFile(path)) return path.toAbsolutePath();
+        }
+        return null;
+    }
+
     public static Run run(String... args) {
         return run(null, args);
     }

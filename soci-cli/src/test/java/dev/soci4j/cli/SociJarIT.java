@@ -25,19 +25,12 @@ class SociJarIT {
     record Result(int exitCode, byte[] stdout, String stderr) {
     }
 
-    private static Path jar() {
-        for (Path p : List.of(Path.of("target/soci.jar"), Path.of("soci-cli/target/soci.jar"))) {
-            if (Files.isRegularFile(p)) return p.toAbsolutePath();
-        }
-        return null;
-    }
-
     private static Result soci(String... args) throws Exception {
         return java(List.of(), args);
     }
 
     private static Result java(List<String> jvmOptions, String... args) throws Exception {
-        Path jar = jar();
+        Path jar = Soci.jar();
         assumeTrue(jar != null, "soci-cli/target/soci.jar not built (run ./mvnw -pl soci-cli package)");
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED"));

@@ -191,7 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
         return Duration.ofNanos(System.nanoTime() - nanos);
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }

@@ -11,7 +11,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -63,7 +62,7 @@ public final class StartupTrainingCommand implements Callable<Integer> {
     }
 
     private static boolean canMount() {
-        return "root".equals(System.getProperty("user.name")) && Files.isWritable(Path.of("/dev/fuse"));
+        return dev.soci4j.fs.fuse.FuseMount.isRoot() && Files.isWritable(Path.of("/dev/fuse"));
     }
 
     /** {@code soci mount} of the demo's SOCI image from a loopback registry in a thread; reads every file; {@code soci umount}. */
@@ -96,8 +95,6 @@ public final class StartupTrainingCommand implements Callable<Integer> {
 
     private static void deleteTree(Path root) throws IOException {
         if (KernelMounts.isMounted(root.resolve("mnt"))) return; // never walk into a mount we failed to take away
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
+        DemoCommand.deleteTree(root);
     }
 }

@@ -86,6 +86,20 @@ final class ImageFixture {
     }
 
     /** Writes config, layers and manifest (tagged when {@code tag} is not null). */
+    /**
+     * Writes a random {@link #image} as {@code <registry>/app:v1} and converts it with {@code soci convert}
+     * (64 KiB spans, layers over 50 KB indexed) to {@code <registry>/app:soci}, which it returns.
+     */
+    static Image writeConverted(dev.soci4j.oci.RegistryClient client, String registry, Random random, Path work) throws IOException {
+        dev.soci4j.oci.ImageReference ref = dev.soci4j.oci.ImageReference.parse(registry + "/app:v1");
+        Image image = image(random, AMD64);
+        write(new dev.soci4j.oci.layout.RegistryImageStore(client, ref), image, ref.tag(), work.resolve("scratch"));
+        dev.soci4j.cli.Soci.Run convert = dev.soci4j.cli.Soci.run("convert", ref.toString(), registry + "/app:soci", "--plain-http",
+                "--root", work.resolve("store").toString(), "--min-layer-size", "50000", "--span-size", "65536");
+        if (convert.exitCode() != 0) throw new IOException("soci convert failed: " + convert);
+        return image;
+    }
+
     static void write(ImageStore store, Image image, String tag, Path scratch) throws IOException {
         putBlob(store, Descriptor.of(MediaTypes.OCI_CONFIG, image.config()), image.config(), scratch);
         for (Layer l : image.layers()) putBlob(store, l.descriptor(), l.blob(), scratch);

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.soci4j.cli.Soci;
 import dev.soci4j.fs.fuse.KernelMounts;
-import dev.soci4j.oci.ImageReference;
 import dev.soci4j.oci.RegistryClient;
-import dev.soci4j.oci.layout.RegistryImageStore;
 import dev.soci4j.oci.testing.LocalRegistry;
 import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.ztoc.testing.RandomLayer;
@@ -48,12 +46,7 @@ class MountCommandIT {
         Path state = tmp.resolve("state");
         try (LocalRegistry registry = LocalRegistry.start(tmp.resolve("registry"));
              RegistryClient client = RegistryClient.builder().build()) {
-            ImageReference ref = ImageReference.parse(registry.address() + "/app:v1");
-            ImageFixture.Image image = ImageFixture.image(random, ImageFixture.AMD64);
-            ImageFixture.write(new RegistryImageStore(client, ref), image, ref.tag(), tmp.resolve("scratch"));
-            Soci.Run convert = Soci.run("convert", ref.toString(), registry.address() + "/app:soci", "--plain-http",
-                    "--root", tmp.resolve("store").toString(), "--min-layer-size", "50000", "--span-size", "65536");
-            assertThat(convert.exitCode()).as(convert.toString()).isZero();
+            ImageFixture.Image image = ImageFixture.writeConverted(client, registry.address(), random, tmp);
 
             String metricsAddress = "127.0.0.1:" + freePort();
             CompletableFuture<Soci.Run> mount = CompletableFuture.supplyAsync(() -> Soci.run("mount",

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.soci4j.cli.Soci;
 import dev.soci4j.fs.fuse.KernelMounts;
-import dev.soci4j.oci.ImageReference;
 import dev.soci4j.oci.RegistryClient;
-import dev.soci4j.oci.layout.RegistryImageStore;
 import dev.soci4j.oci.testing.LocalRegistry;
 import dev.soci4j.ztoc.testing.SeededRandom;
 import dev.soci4j.ztoc.TocPaths;
@@ -45,13 +43,6 @@ class MountWithoutRootIT {
     @TempDir
     Path tmp;
 
-    private static Path jar() {
-        for (Path p : List.of(Path.of("target/soci.jar"), Path.of("soci-cli/target/soci.jar"))) {
-            if (Files.isRegularFile(p)) return p.toAbsolutePath();
-        }
-        return null;
-    }
-
     private static Process asNobody(List<String> command, Path log) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--"));
         cmd.addAll(command);
@@ -73,7 +64,7 @@ class MountWithoutRootIT {
         Set<PosixFilePermission> fuse = Files.getPosixFilePermissions(Path.of("/dev/fuse"));
         assumeTrue(fuse.contains(PosixFilePermission.OTHERS_READ) && fuse.contains(PosixFilePermission.OTHERS_WRITE),
                 "/dev/fuse is not crw-rw-rw- here: fusermount3 opens it with the user's own permissions");
-        Path jar = jar();
+        Path jar = Soci.jar();
         assumeTrue(jar != null, "soci-cli/target/soci.jar not built (run ./mvnw -pl soci-cli package)");
 
         // a world-readable place for nobody: the jar, the mount point and the state (the temp dir is root's only)
@@ -90,12 +81,7 @@ class MountWithoutRootIT {
 
             try (LocalRegistry registry = LocalRegistry.start(tmp.resolve("registry"));
                  RegistryClient client = RegistryClient.builder().build()) {
-                ImageReference ref = ImageReference.parse(registry.address() + "/app:v1");
-                ImageFixture.Image image = ImageFixture.image(random, ImageFixture.AMD64);
-                ImageFixture.write(new RegistryImageStore(client, ref), image, ref.tag(), tmp.resolve("scratch"));
-                Soci.Run convert = Soci.run("convert", ref.toString(), registry.address() + "/app:soci", "--plain-http",
-                        "--root", tmp.resolve("store").toString(), "--min-layer-size", "50000", "--span-size", "65536");
-                assertThat(convert.exitCode()).as(convert.toString()).isZero();
+                ImageFixture.Image image = ImageFixture.writeConverted(client, registry.address(), random, tmp);
 
                 Path mountLog = home.resolve("mount.log");
                 Process mount = asNobody(List.of(javaBin, "--enable-native-access=ALL-UNNAMED", "-jar", nobodyJar.toString(),
