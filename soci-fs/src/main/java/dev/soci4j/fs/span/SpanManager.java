@@ -207,7 +207,7 @@ public final class SpanManager implements AutoCloseable {
                     arrival.fail(e instanceof IOException io ? io : new IOException(e));   // the inflaters stop waiting
                     throw e;
                 } finally {
-                    if (arrival.restarted() || early.isEmpty()) early.forEach(f -> f.cancel(true));
+                    if (arrival.restarted()) early.forEach(f -> f.cancel(true));   // their bytes may have been another attempt's
                 }
                 stats.bytesFetched.addAndGet(all.length);
                 long t1 = System.nanoTime();
